@@ -1,0 +1,47 @@
+import { isAdminKeyFormat } from './shared/keys.js';
+
+/** Runtime configuration, read once from the environment. Documented in the README. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  /** Value for the bootstrap admin key on a first start (automation); random when unset. */
+  bootstrapAdminKey: string | undefined;
+  logLevel: string;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+  /** Optional path of a model catalog file that replaces or extends the built-in catalog. */
+  modelCatalogPath: string | undefined;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || 'sqlite:./data/orgplane.db';
+  if (!databaseUrl.startsWith('sqlite:') && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be sqlite:<path> or postgres://...');
+  }
+  const bootstrapAdminKey = env.ORGPLANE_ADMIN_KEY || undefined;
+  if (bootstrapAdminKey !== undefined && !isAdminKeyFormat(bootstrapAdminKey)) {
+    throw new ConfigError('ORGPLANE_ADMIN_KEY must look like an admin key: sk-admin- followed by at least 32 characters of [A-Za-z0-9_-]');
+  }
+  return {
+    port: int(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl,
+    bootstrapAdminKey,
+    logLevel: env.LOG_LEVEL || 'info',
+    bodyLimit: int(env, 'ORGPLANE_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    modelCatalogPath: env.ORGPLANE_MODEL_CATALOG || undefined,
+  };
+}

@@ -1,0 +1,59 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { bootstrapOrganization } from './modules/organization/bootstrap/service.js';
+import { systemClock } from './shared/clock.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabase(config.databaseUrl);
+  await migrateToLatest(database);
+  const ctx = { db: database.db, dialect: database.dialect, clock: systemClock };
+
+  const boot = await bootstrapOrganization(ctx, { adminKey: config.bootstrapAdminKey, ownerEmail: process.env.ORGPLANE_OWNER_EMAIL || undefined });
+  if (boot) {
+    // Shown once, on the terminal only; it never goes through the logger.
+    process.stdout.write(
+      `\norgplane: new organization ${boot.organizationId} bootstrapped.\n` +
+        `  Default project: ${boot.defaultProjectId}\n` +
+        `  Admin API key (shown once, store it now): ${boot.adminKey}\n\n`,
+    );
+  }
+
+  const app = await buildApp({
+    ctx,
+    bodyLimit: config.bodyLimit,
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+  });
+  app.addHook('onClose', async () => {
+    await database.close();
+  });
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`orgplane: configuration error: ${err.message}\n`);
+  } else {
+    process.stderr.write(`orgplane: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+import { Type, type TSchema, type TUnsafe } from 'typebox';
+
+// Nullable primitives as `type: [T, "null"]`: one JSON-schema keyword that both the
+// validator and the fast serializer handle directly (no anyOf branch trials).
+export const NullableString = (opts: object = {}): TUnsafe<string | null> => Type.Unsafe<string | null>({ type: ['string', 'null'], ...opts });
+export const NullableInteger = (opts: object = {}): TUnsafe<number | null> => Type.Unsafe<number | null>({ type: ['integer', 'null'], ...opts });
+export const NullableNumber = (opts: object = {}): TUnsafe<number | null> => Type.Unsafe<number | null>({ type: ['number', 'null'], ...opts });
+export const NullableBoolean = (opts: object = {}): TUnsafe<boolean | null> => Type.Unsafe<boolean | null>({ type: ['boolean', 'null'], ...opts });
+
+/** A string enum (`{type: string, enum: [...]}`), typed as the union of its values. */
+export const StringEnum = <const T extends readonly string[]>(values: T, opts: object = {}): TUnsafe<T[number]> =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...opts });
+
+/** A fixed string such as an `object` field. */
+export const Const = <const T extends string>(value: T): TUnsafe<T> => Type.Unsafe<T>({ type: 'string', enum: [value] });
+
+/** Unix seconds. */
+export const UnixTime = (opts: Record<string, unknown> = {}) => Type.Integer(opts);
+
+export const ErrorResponse = Type.Object({
+  error: Type.Object({
+    message: Type.String(),
+    type: Type.String(),
+    param: NullableString(),
+    code: NullableString(),
+  }),
+});
+
+/** `{object: "list", data, first_id, last_id, has_more}`. */
+export const CursorList = <T extends TSchema>(item: T) =>
+  Type.Object({
+    object: Const('list'),
+    data: Type.Array(item),
+    first_id: NullableString(),
+    last_id: NullableString(),
+    has_more: Type.Boolean(),
+  });
+
+/** `{id, object, deleted: true}` deletion confirmations. */
+export const Deleted = <const T extends string>(object: T) =>
+  Type.Object({ object: Const(object), id: Type.String(), deleted: Type.Boolean() });
+
+/** Path parameter: a non-empty ID. */
+export const IdParam = (description: string) => Type.String({ minLength: 1, maxLength: 256, description });
+
+/** `limit` as most admin list endpoints define it: 1..100, default 20. */
+export const Limit = (opts: { default?: number; maximum?: number } = {}) =>
+  Type.Integer({ minimum: 1, maximum: opts.maximum ?? 100, default: opts.default ?? 20, description: 'A limit on the number of objects to be returned.' });
+
+export const After = () => Type.String({ minLength: 1, description: 'Cursor: an object ID; the page starts after it.' });
+export const Before = () => Type.String({ minLength: 1, description: 'Cursor: an object ID; the page ends before it.' });
+export const Order = () => StringEnum(['asc', 'desc'] as const, { default: 'asc' });
+
+/** Standard error responses documented on every route. */
+export const errorResponses = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+};

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
+import { buildApp, type App } from '../../src/app.js';
+import { openDatabase, type Database, type DialectName } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { bootstrapOrganization, type BootstrapResult } from '../../src/modules/organization/bootstrap/service.js';
+import { ManualClock } from '../../src/shared/clock.js';
+import type { AppContext } from '../../src/shared/context.js';
+import { assertComponent } from './spec.js';
+
+export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const DIALECTS: DialectName[] = (process.env.TEST_DIALECTS ?? 'sqlite,postgres').split(',') as DialectName[];
+
+export interface Response<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Raw body string (sent as-is). */
+  raw?: string;
+  /** API key to use; `null` sends no Authorization header. Defaults to the bootstrap admin key. */
+  key?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** A running orgplane on a fresh database, reached over real HTTP. */
+export class TestServer {
+  app!: App;
+  ctx!: AppContext;
+  database!: Database;
+  clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
+  boot!: BootstrapResult;
+  baseUrl!: string;
+  private cleanup: Array<() => Promise<void> | void> = [];
+
+  constructor(readonly dialect: DialectName) {}
+
+  get adminKey(): string {
+    return this.boot.adminKey;
+  }
+
+  async start(): Promise<this> {
+    const tag = `t_${randomBytes(6).toString('hex')}`;
+    if (this.dialect === 'sqlite') {
+      const file = join(tmpdir(), `orgplane-${tag}.db`);
+      this.database = await openDatabase(`sqlite:${file}`);
+      this.cleanup.push(() => ['', '-wal', '-shm'].forEach((s) => rmSync(file + s, { force: true })));
+    } else {
+      this.database = await openDatabase(PG_URL, { pgSchema: tag });
+      this.cleanup.push(async () => {
+        const admin = await openDatabase(PG_URL);
+        await admin.db.schema.dropSchema(tag).ifExists().cascade().execute();
+        await admin.close();
+      });
+    }
+    await migrateToLatest(this.database);
+    this.ctx = { db: this.database.db, dialect: this.database.dialect, clock: this.clock };
+    this.boot = (await bootstrapOrganization(this.ctx))!;
+    this.app = await buildApp({ ctx: this.ctx, bodyLimit: 64 * 1024 });
+    const address = await this.app.listen({ port: 0, host: '127.0.0.1' });
+    this.baseUrl = address;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.close();
+    await this.database?.close();
+    for (const fn of this.cleanup.reverse()) await fn();
+  }
+
+  async request<T = any>(method: string, path: string, opts: RequestOptions = {}): Promise<Response<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    const key = opts.key === undefined ? this.adminKey : opts.key;
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    let body: string | undefined;
+    if (opts.raw !== undefined) {
+      body = opts.raw;
+      headers['content-type'] ??= 'application/json';
+    } else if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await fetch(this.baseUrl + path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* non-JSON body */
+    }
+    return { status: res.status, headers: res.headers, body: parsed as T };
+  }
+
+  get = <T = any>(path: string, opts?: RequestOptions) => this.request<T>('GET', path, opts);
+  post = <T = any>(path: string, body?: unknown, opts?: RequestOptions) => this.request<T>('POST', path, { ...opts, body });
+  delete = <T = any>(path: string, opts?: RequestOptions) => this.request<T>('DELETE', path, opts);
+
+  /** Number of audit-log rows, for asserting that a failed request wrote nothing. */
+  async auditCount(): Promise<number> {
+    const row = await this.ctx.db.selectFrom('audit_logs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** The newest audit event, as the API returns it. */
+  async lastAudit(): Promise<any> {
+    const res = await this.get('/v1/organization/audit_logs?limit=1');
+    assert.equal(res.status, 200);
+    return res.body.data[0];
+  }
+}
+
+/**
+ * Runs `fn` once per dialect (SQLite and PostgreSQL), each with its own fresh server,
+ * so the same suite covers both databases.
+ */
+export function forEachDialect(name: string, fn: (t: () => TestServer) => void): void {
+  for (const dialect of DIALECTS) {
+    describe(`${name} [${dialect}]`, () => {
+      const server = new TestServer(dialect);
+      before(async () => {
+        await server.start();
+      });
+      after(async () => {
+        await server.stop();
+      });
+      fn(() => server);
+    });
+  }
+}
+
+/** Asserts an OpenAI-shaped error with the given status (and `param`, when given). */
+export function assertError(res: Response, status: number, param?: string | null): void {
+  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  assertComponent('ErrorResponse', res.body);
+  assert.equal(typeof res.body.error.message, 'string');
+  assert.ok(res.body.error.message.length > 0);
+  if (param !== undefined) assert.equal(res.body.error.param, param, `param: ${JSON.stringify(res.body)}`);
+}
