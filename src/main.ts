@@ -1,4 +1,5 @@
 import { buildApp } from './app.js';
+import { loadCatalog } from './catalog/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -9,7 +10,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
-  const ctx = { db: database.db, dialect: database.dialect, clock: systemClock };
+  const catalog = await loadCatalog(config.modelCatalogPath);
+  const ctx = { db: database.db, dialect: database.dialect, clock: systemClock, catalog };
 
   const boot = await bootstrapOrganization(ctx, { adminKey: config.bootstrapAdminKey, ownerEmail: process.env.ORGPLANE_OWNER_EMAIL || undefined });
   if (boot) {

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { ModelCatalog } from '../catalog/index.js';
 import type { DialectName } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import type { Clock } from './clock.js';
@@ -8,6 +9,8 @@ export interface AppContext {
   db: Kysely<DB>;
   dialect: DialectName;
   clock: Clock;
+  /** The model catalog (kinds, default rate limits, prices). */
+  catalog: ModelCatalog;
 }
 
 /** A database handle inside a transaction (or the plain handle for reads). */

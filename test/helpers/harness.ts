@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { buildApp, type App } from '../../src/app.js';
+import { loadCatalog } from '../../src/catalog/index.js';
 import { openDatabase, type Database, type DialectName } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { bootstrapOrganization, type BootstrapResult } from '../../src/modules/organization/bootstrap/service.js';
@@ -61,7 +62,7 @@ export class TestServer {
       });
     }
     await migrateToLatest(this.database);
-    this.ctx = { db: this.database.db, dialect: this.database.dialect, clock: this.clock };
+    this.ctx = { db: this.database.db, dialect: this.database.dialect, clock: this.clock, catalog: await loadCatalog() };
     this.boot = (await bootstrapOrganization(this.ctx))!;
     this.app = await buildApp({ ctx: this.ctx, bodyLimit: 64 * 1024 });
     const address = await this.app.listen({ port: 0, host: '127.0.0.1' });

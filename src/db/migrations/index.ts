@@ -1,5 +1,8 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation.js';
+import * as accessControl from './0002_access_control.js';
+import * as rateLimitsCertificates from './0003_catalog_rate_limits_certificates.js';
+import * as usage from './0004_usage.js';
 
 /**
  * All schema migrations, in order. Names sort lexically; append new ones with the next number.
@@ -7,4 +10,7 @@ import * as foundation from './0001_foundation.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_access_control': accessControl,
+  '0003_catalog_rate_limits_certificates': rateLimitsCertificates,
+  '0004_usage': usage,
 };
