@@ -17,6 +17,8 @@ export interface AppOptions {
   ctx: AppContext;
   logger?: boolean | object;
   bodyLimit?: number;
+  /** Runs when the app closes, after in-flight requests finish (e.g. closing the database). */
+  onClose?: () => Promise<void>;
 }
 
 /**
@@ -33,7 +35,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: () => `req_${randomBytes(16).toString('hex')}`,
-    requestIdLogLabel: 'request_id',
     routerOptions: { querystringParser: parseQuery, ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -70,6 +71,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     { prefix: '/v1' },
   );
 
+  if (options.onClose) app.addHook('onClose', options.onClose);
   await app.ready();
   return app;
 }

@@ -27,9 +27,7 @@ async function main(): Promise<void> {
     ctx,
     bodyLimit: config.bodyLimit,
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-  });
-  app.addHook('onClose', async () => {
-    await database.close();
+    onClose: () => database.close(),
   });
 
   let closing = false;
