@@ -93,10 +93,12 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ApiError) {
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');
+      else request.log.info({ status: error.status, code: error.code, param: error.param }, error.message);
       return reply.status(error.status).send(error.toBody());
     }
     const status = (error as FastifyError).statusCode ?? 500;
     if (status < 500) {
+      request.log.info({ status, code: (error as FastifyError).code }, error.message);
       const code = (error as FastifyError).code;
       let message = error.message;
       if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
