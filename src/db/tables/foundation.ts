@@ -56,7 +56,8 @@ export interface ServiceAccountTable {
   id: string;
   project_id: string;
   name: string;
-  role: 'owner' | 'member';
+  /** `none`: created with `create_service_account_only` (no project role yet). */
+  role: 'owner' | 'member' | 'none';
   created_at: number;
 }
 
