@@ -92,4 +92,69 @@ forEachDialect('official openai SDK end to end', (server) => {
     assert.ok(all.length >= 3);
     assert.equal(new Set(all).size, all.length);
   });
+
+  it('runs the people and key lifecycle: invite, accept, project membership, service accounts, project keys', async () => {
+    const s = server();
+    const openai = client(s);
+    const project = await openai.admin.organization.projects.create({ name: 'Team' });
+    const invite = await openai.admin.organization.invites.create({ email: 'ada@example.com', role: 'reader', projects: [{ id: project.id, role: 'member' }] });
+    assertSpec('inviteUser', invite);
+    assert.equal(invite.status, 'pending');
+    const invites: string[] = [];
+    for await (const i of openai.admin.organization.invites.list({ limit: 1 })) invites.push(i.id);
+    assert.ok(invites.includes(invite.id));
+    assert.equal((await openai.admin.organization.invites.retrieve(invite.id)).email, 'ada@example.com');
+
+    // Accepting is an orgplane extension (OpenAI does it in its dashboard): plain HTTP.
+    const accepted = await s.post(`/v1/organization/invites/${invite.id}/accept`, { name: 'Ada' });
+    assert.equal(accepted.status, 200);
+    const userId: string = accepted.body.id;
+    assert.equal((await openai.admin.organization.invites.retrieve(invite.id)).status, 'accepted');
+
+    const user = await openai.admin.organization.users.retrieve(userId);
+    assert.equal(user.email, 'ada@example.com');
+    const users: string[] = [];
+    for await (const u of openai.admin.organization.users.list({ limit: 1 })) users.push(u.id);
+    assert.deepEqual(users.sort(), [s.boot.ownerUserId, userId].sort());
+    assert.equal((await openai.admin.organization.users.update(userId, { role: 'owner' })).role, 'owner');
+
+    const member = await openai.admin.organization.projects.users.retrieve(userId, { project_id: project.id });
+    assert.equal(member.role, 'member');
+    assert.equal((await openai.admin.organization.projects.users.update(userId, { project_id: project.id, role: 'owner' })).role, 'owner');
+    const members: string[] = [];
+    for await (const m of openai.admin.organization.projects.users.list(project.id)) members.push(m.id);
+    assert.deepEqual(members, [userId]);
+
+    const sa = await openai.admin.organization.projects.serviceAccounts.create(project.id, { name: 'CI bot' });
+    assert.match(sa.api_key!.value, /^sk-svcacct-/);
+    const saKey = await openai.admin.organization.projects.serviceAccounts.apiKeys.create(sa.id, { project_id: project.id, name: 'second' } as any);
+    assert.match((saKey as any).value, /^sk-svcacct-/);
+    assert.equal((await openai.admin.organization.projects.serviceAccounts.retrieve(sa.id, { project_id: project.id })).name, 'CI bot');
+    const sas: string[] = [];
+    for await (const a of openai.admin.organization.projects.serviceAccounts.list(project.id)) sas.push(a.id);
+    assert.deepEqual(sas, [sa.id]);
+
+    // A user-owned project key is an orgplane extension.
+    const userKey = await s.post(`/v1/organization/projects/${project.id}/api_keys`, { name: 'Ada laptop', user_id: userId });
+    assert.equal(userKey.status, 200);
+    const keys: string[] = [];
+    for await (const k of openai.admin.organization.projects.apiKeys.list(project.id, { limit: 1 })) keys.push(k.id);
+    assert.equal(keys.length, 3);
+    assert.equal((await openai.admin.organization.projects.apiKeys.retrieve(userKey.body.id, { project_id: project.id })).id, userKey.body.id);
+    await assert.rejects(openai.admin.organization.projects.apiKeys.delete(sa.api_key!.id, { project_id: project.id }), OpenAI.BadRequestError);
+    assert.equal((await openai.admin.organization.projects.apiKeys.delete(userKey.body.id, { project_id: project.id })).deleted, true);
+
+    // Project keys are real keys but not admin keys.
+    await assert.rejects(client(s, sa.api_key!.value).admin.organization.projects.list(), OpenAI.PermissionDeniedError);
+    assert.equal((await openai.admin.organization.projects.serviceAccounts.delete(sa.id, { project_id: project.id })).deleted, true);
+    await assert.rejects(client(s, sa.api_key!.value).admin.organization.projects.list(), OpenAI.AuthenticationError);
+
+    assert.equal((await openai.admin.organization.projects.users.delete(userId, { project_id: project.id })).deleted, true);
+    assert.equal((await openai.admin.organization.users.delete(userId)).deleted, true);
+    await assert.rejects(openai.admin.organization.users.retrieve(userId), OpenAI.NotFoundError);
+
+    const second = await openai.admin.organization.invites.create({ email: 'bob@example.com', role: 'reader' });
+    assert.equal((await openai.admin.organization.invites.delete(second.id)).deleted, true);
+  });
 });
+
