@@ -25,6 +25,7 @@ export const IdPrefix = {
   auditLog: 'audit_log-',
   group: 'group_',
   role: 'role_',
+  roleAssignment: 'ra_',
   certificate: 'cert_',
   rateLimit: 'rl-',
 } as const;

@@ -71,3 +71,15 @@ export async function pageBySeq<Row>(
   if (backwards) rows.reverse();
   return { rows, hasMore };
 }
+
+export interface NextPage<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+  next: string | null;
+}
+
+/** The list envelope whose cursor is `next`: the ID to pass as `after` for the following page. */
+export function nextListEnvelope<T>(data: T[], hasMore: boolean, idOf: (item: T) => string = (i) => (i as { id: string }).id): NextPage<T> {
+  return { object: 'list', data, has_more: hasMore, next: hasMore && data.length ? idOf(data[data.length - 1]) : null };
+}

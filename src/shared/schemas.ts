@@ -36,6 +36,23 @@ export const CursorList = <T extends TSchema>(item: T) =>
     has_more: Type.Boolean(),
   });
 
+/** `{object: "list", data, has_more, next}`: lists whose cursor is the `next` ID. */
+export const NextList = <T extends TSchema>(item: T) =>
+  Type.Object({
+    object: Const('list'),
+    data: Type.Array(item),
+    has_more: Type.Boolean(),
+    next: NullableString(),
+  });
+
+/** Query of a `next`-cursor list: `limit` 0..maximum, `after` and `order`, with the operation's defaults. */
+export const NextListQuery = (opts: { limit: number; maximum: number; order: 'asc' | 'desc' }) =>
+  Type.Object({
+    limit: Type.Integer({ minimum: 0, maximum: opts.maximum, default: opts.limit, description: 'A limit on the number of objects to be returned.' }),
+    after: Type.Optional(After()),
+    order: StringEnum(['asc', 'desc'] as const, { default: opts.order }),
+  });
+
 /** `{id, object, deleted: true}` deletion confirmations. */
 export const Deleted = <const T extends string>(object: T) =>
   Type.Object({ object: Const(object), id: Type.String(), deleted: Type.Boolean() });
