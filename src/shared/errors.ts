@@ -86,6 +86,12 @@ export function validationError(errors: AjvError[], context: string): ApiError {
   }
 }
 
+/** A unique-constraint violation from SQLite or PostgreSQL. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
+
 /** Installs OpenAI-shaped error and not-found handlers on the app. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setSchemaErrorFormatter((errors, dataVar) => validationError(errors as unknown as AjvError[], dataVar));
@@ -95,6 +101,12 @@ export function installErrorHandlers(app: FastifyInstance): void {
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ status: error.status, code: error.code, param: error.param }, error.message);
       return reply.status(error.status).send(error.toBody());
+    }
+    if (isUniqueViolation(error)) {
+      // A concurrent request created the same thing first: a conflict, not a server error.
+      const conflictError = conflict('The request conflicts with an object that already exists; it may have been created concurrently.');
+      request.log.info({ status: 409 }, conflictError.message);
+      return reply.status(409).send(conflictError.toBody());
     }
     const status = (error as FastifyError).statusCode ?? 500;
     if (status < 500) {
