@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { param, prepared } from '../../db/prepared.js';
 import type { DB } from '../../db/schema.js';
 import { newId } from '../ids.js';
 import { generateKey, hashesEqual, hashKey, redactKey } from '../keys.js';
@@ -11,9 +12,8 @@ export interface ResolvedKey {
 }
 
 /** Looks up a presented secret by its hash; never sees or stores the secret beyond hashing it. */
-export async function resolveKey(db: Kysely<DB>, secret: string): Promise<ResolvedKey | undefined> {
-  const hash = hashKey(secret);
-  const row = await db
+const keyByHash = prepared<KeyLookupRow, { hash: string }>((db) =>
+  db
     .selectFrom('api_keys as k')
     .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'k.owner_id').on('k.owner_type', '=', 'user'))
     .leftJoin('service_accounts as s', (j) => j.onRef('s.id', '=', 'k.owner_id').on('k.owner_type', '=', 'service_account'))
@@ -22,8 +22,31 @@ export async function resolveKey(db: Kysely<DB>, secret: string): Promise<Resolv
       'u.name as user_name', 'u.email as user_email', 'u.role as user_role', 'u.added_at as user_added_at',
       's.name as sa_name', 's.role as sa_role', 's.created_at as sa_created_at',
     ])
-    .where('k.hash', '=', hash)
-    .executeTakeFirst();
+    .where('k.hash', '=', param<string>('hash')),
+);
+
+interface KeyLookupRow {
+  id: string;
+  kind: 'admin' | 'project';
+  hash: string;
+  project_id: string | null;
+  owner_type: 'user' | 'service_account';
+  owner_id: string;
+  expires_at: number | null;
+  last_used_at: number | null;
+  user_name: string | null;
+  user_email: string | null;
+  user_role: string | null;
+  user_added_at: number | null;
+  sa_name: string | null;
+  sa_role: string | null;
+  sa_created_at: number | null;
+}
+
+/** Looks up a presented secret by its hash; never sees or stores the secret beyond hashing it. */
+export async function resolveKey(db: Kysely<DB>, secret: string): Promise<ResolvedKey | undefined> {
+  const hash = hashKey(secret);
+  const [row] = await keyByHash(db, { hash });
   // The index lookup is by hash; compare in constant time before trusting the match.
   if (!row || !hashesEqual(row.hash, hash)) return undefined;
   let owner: Principal['owner'];
