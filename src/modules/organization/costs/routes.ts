@@ -1,0 +1,13 @@
+import type { App } from '../../../app.js';
+import type { AppContext } from '../../../shared/context.js';
+import { errorResponses } from '../../../shared/schemas.js';
+import { CostsQuery, CostsResult, UsagePage } from '../usage/schemas.js';
+import { CostsService } from './service.js';
+
+export default function costsRoutes(app: App, ctx: AppContext): void {
+  const service = new CostsService(ctx);
+
+  app.get('/organization/costs', {
+    schema: { operationId: 'usage-costs', tags: ['Usage'], querystring: CostsQuery, response: { 200: UsagePage(CostsResult), ...errorResponses } },
+  }, (req) => service.query(req.query));
+}

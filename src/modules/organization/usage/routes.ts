@@ -1,0 +1,42 @@
+import type { App } from '../../../app.js';
+import type { AppContext } from '../../../shared/context.js';
+import { errorResponses } from '../../../shared/schemas.js';
+import { UsageIngestion } from './ingestion/service.js';
+import { KINDS, USAGE_KINDS } from './kinds.js';
+import { IngestBody, IngestResult, resultSchema, UsagePage, type UsageQuery, usageQuerySchema } from './schemas.js';
+import { UsageService } from './service.js';
+
+/** Largest ingestion request body. */
+const INGEST_BODY_LIMIT = 64 * 1024 * 1024;
+
+export default function usageRoutes(app: App, ctx: AppContext): void {
+  const service = new UsageService(ctx);
+  const ingestion = new UsageIngestion(ctx);
+
+  for (const kind of USAGE_KINDS) {
+    const spec = KINDS[kind];
+    app.get(`/organization/usage/${kind}`, {
+      schema: {
+        operationId: spec.operationId,
+        tags: ['Usage'],
+        querystring: usageQuerySchema(spec),
+        response: { 200: UsagePage(resultSchema(spec)), ...errorResponses },
+      },
+    }, (req) => service.query(spec, req.query as UsageQuery));
+  }
+
+  app.post('/organization/usage/records', {
+    bodyLimit: INGEST_BODY_LIMIT,
+    schema: {
+      operationId: 'ingest-usage-records',
+      tags: ['Extensions'],
+      summary: 'Record usage (orgplane extension).',
+      description:
+        'orgplane extension (not part of OpenAI\'s API). Stores a batch of usage records of any kind; they feed the usage and costs endpoints. ' +
+        'A record whose `id` was already ingested is skipped and counted as a duplicate, so a batch can be retried safely. ' +
+        'An invalid record rejects the whole batch; nothing is stored.',
+      body: IngestBody,
+      response: { 200: IngestResult, ...errorResponses },
+    },
+  }, (req) => ingestion.ingest(req.body.records));
+}

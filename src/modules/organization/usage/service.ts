@@ -1,0 +1,128 @@
+import type { AppContext } from '../../../shared/context.js';
+import { badRequest } from '../../../shared/errors.js';
+import { completionsBreakdown, type Counter, type Dimension, FILTERS, type KindSpec } from './kinds.js';
+import * as repo from './repository.js';
+import { outputCounters, type BucketWidth, type UsageQuery } from './schemas.js';
+
+export const WIDTH_SECONDS: Record<BucketWidth, number> = { '1m': 60, '1h': 3600, '1d': 86400 };
+const LIMITS: Record<BucketWidth, { default: number; max: number }> = {
+  '1d': { default: 7, max: 31 },
+  '1h': { default: 24, max: 168 },
+  '1m': { default: 60, max: 1440 },
+};
+export const COSTS_LIMIT = { default: 7, max: 180 };
+
+export interface Bucket<R> {
+  object: 'bucket';
+  start_time: number;
+  end_time: number;
+  results: R[];
+}
+
+export interface UsagePage<R> {
+  object: 'page';
+  data: Bucket<R>[];
+  has_more: boolean;
+  next_page: string | null;
+}
+
+/** The buckets of one page: `[from, to)` in aligned bucket starts, and where the next page starts. */
+export interface BucketWindow {
+  width: number;
+  from: number;
+  to: number;
+  next: number | null;
+}
+
+// `page` cursors: "page_" + base64 of two big-endian 64-bit integers, the next bucket's start and the width.
+function encodeCursor(start: number, width: number): string {
+  const buf = Buffer.alloc(16);
+  buf.writeBigInt64BE(BigInt(start), 0);
+  buf.writeBigInt64BE(BigInt(width), 8);
+  return `page_${buf.toString('base64')}`;
+}
+
+function decodeCursor(page: string): { start: number; width: number } | undefined {
+  if (!/^page_[A-Za-z0-9+/]{22}==$/.test(page)) return undefined;
+  const buf = Buffer.from(page.slice(5), 'base64');
+  if (buf.length !== 16) return undefined;
+  return { start: Number(buf.readBigInt64BE(0)), width: Number(buf.readBigInt64BE(8)) };
+}
+
+/**
+ * Resolves the time range, limit and cursor of a request into the window of buckets to return.
+ * Buckets are aligned to UTC boundaries of the width: the first is the one containing start_time.
+ */
+export function bucketWindow(ctx: AppContext, q: { start_time: number; end_time?: number; limit?: number; page?: string }, width: number, limits: { default: number; max: number }): BucketWindow {
+  const limit = q.limit ?? limits.default;
+  if (limit < 1 || limit > limits.max) throw badRequest(`Invalid 'limit': must be between 1 and ${limits.max} for this bucket width, got ${limit}.`, 'limit', 'invalid_value');
+  if (q.end_time !== undefined && q.end_time <= q.start_time) throw badRequest(`Invalid 'end_time': must be after start_time.`, 'end_time', 'invalid_value');
+  const end = q.end_time ?? ctx.clock.now();
+  const first = q.start_time - (q.start_time % width);
+  let from = first;
+  if (q.page !== undefined) {
+    const cursor = decodeCursor(q.page);
+    if (!cursor || cursor.width !== width || cursor.start % width !== 0 || cursor.start < first || cursor.start >= Math.max(end, first + width)) {
+      throw badRequest(`Invalid 'page': not a cursor of this query.`, 'page', 'invalid_cursor');
+    }
+    from = cursor.start;
+  }
+  const to = Math.min(from + limit * width, end);
+  const next = from + limit * width < end ? from + limit * width : null;
+  return { width, from, to: Math.max(to, from), next };
+}
+
+/** Lays rows (ordered by bucket) into every bucket of the window, empty ones included. */
+export function toPage<Row extends { bucket_start: number }, R>(w: BucketWindow, rows: Row[], toResult: (row: Row) => R): UsagePage<R> {
+  const data: Bucket<R>[] = [];
+  let i = 0;
+  for (let start = w.from; start < w.to; start += w.width) {
+    const results: R[] = [];
+    while (i < rows.length && Number(rows[i].bucket_start) === start) results.push(toResult(rows[i++]));
+    data.push({ object: 'bucket', start_time: start, end_time: start + w.width, results });
+  }
+  return { object: 'page', data, has_more: w.next !== null, next_page: w.next === null ? null : encodeCursor(w.next, w.width) };
+}
+
+/** The distinct group_by fields, in the order given (a repeated field groups once). */
+export function distinctGroupBy<T extends string>(groupBy: readonly T[] | undefined): T[] {
+  return [...new Set(groupBy ?? [])];
+}
+
+/** Serves the ten usage endpoints from the rollups of the requested width. */
+export class UsageService {
+  constructor(private readonly ctx: AppContext) {}
+
+  async query(spec: KindSpec, q: UsageQuery): Promise<UsagePage<Record<string, unknown>>> {
+    const window = bucketWindow(this.ctx, q, WIDTH_SECONDS[q.bucket_width], LIMITS[q.bucket_width]);
+    const groupBy = distinctGroupBy(q.group_by as Dimension[] | undefined);
+    const filters: repo.RollupQuery['filters'][number][] = [];
+    for (const param of spec.filters) {
+      const values = q[param] as string[] | undefined;
+      if (values !== undefined) filters.push({ column: FILTERS[param], values: [...new Set(values)] });
+    }
+    if (q.batch !== undefined) filters.push({ column: 'batch', values: [q.batch ? 1 : 0] });
+    // Without users or keys in the question, the per-project projection answers with far fewer rows.
+    const perKey = [...groupBy, ...filters.map((f) => f.column)].some((d) => d === 'user_id' || d === 'api_key_id');
+    const table: repo.RollupTable = q.bucket_width === '1m' ? 'usage_1m' : `usage${perKey ? '' : '_projects'}_${q.bucket_width}`;
+    const empty = filters.some((f) => f.values.length === 0);
+    const rows = window.to > window.from && !empty
+      ? await repo.queryRollup(this.ctx.db, table, { kind: spec.kind, from: window.from, to: window.to, groupBy, counters: spec.counters, filters })
+      : [];
+    const shown = outputCounters(spec);
+    return toPage(window, rows, (row) => {
+      const sums = {} as Record<Counter, number>;
+      for (const c of spec.counters) sums[c] = Number(row[c]);
+      const derived: Record<string, number> = spec.kind === 'completions' ? { ...sums, ...completionsBreakdown(sums) } : sums;
+      const result: Record<string, unknown> = { object: spec.object };
+      for (const c of shown) result[c] = derived[c];
+      for (const d of spec.groupBy) result[d] = groupBy.includes(d) ? dimensionValue(d, row[d]) : null;
+      return result;
+    });
+  }
+}
+
+function dimensionValue(d: Dimension, v: string | number | undefined): string | boolean | null {
+  if (d === 'batch') return Number(v) === 1;
+  return v === '' || v === undefined ? null : String(v);
+}
