@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
+import { cachingConnection } from './sqlite-cache.js';
+import { openSqliteReader, registerSqlFunctions, type SqliteReader } from './sqlite-reader.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -13,6 +15,8 @@ export interface Database {
   dialect: DialectName;
   /** PostgreSQL schema the database was opened in, when one was given. */
   schema?: string;
+  /** SQLite on a file only: a connection on another thread for heavy reads (analytics). */
+  reader?: SqliteReader;
   close(): Promise<void>;
 }
 
@@ -20,28 +24,6 @@ export interface Database {
 pg.types.setTypeParser(20, (v) => Number(v));
 // numeric as numbers (cost amounts).
 pg.types.setTypeParser(1700, (v) => Number(v));
-
-/**
- * Kysely prepares every query anew; preparing costs more than running a small indexed query.
- * This keeps recently used prepared statements (bounded, least recently used evicted).
- */
-function withStatementCache(sqlite: SQLite.Database, size = 500): SqliteDatabase {
-  const cache = new Map<string, SQLite.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(query: string) {
-      let stmt = cache.get(query);
-      if (stmt) {
-        cache.delete(query);
-      } else {
-        stmt = sqlite.prepare(query);
-        if (cache.size >= size) cache.delete(cache.keys().next().value!);
-      }
-      cache.set(query, stmt);
-      return stmt as unknown as ReturnType<SqliteDatabase['prepare']>;
-    },
-  };
-}
 
 export interface OpenOptions {
   /** PostgreSQL only: schema to use (created if missing); isolates test databases. */
@@ -58,8 +40,19 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    registerSqlFunctions(sqlite);
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingConnection(sqlite) }) });
+    // An in-memory database is private to its connection: it has no second reader.
+    const reader = path === ':memory:' || path === '' ? undefined : openSqliteReader(resolve(path));
+    return {
+      db,
+      dialect: 'sqlite',
+      reader,
+      close: async () => {
+        await reader?.close();
+        await db.destroy();
+      },
+    };
   }
   const schema = options.pgSchema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('invalid schema name');
