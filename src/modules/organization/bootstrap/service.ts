@@ -1,6 +1,7 @@
 import { issueKey } from '../../../shared/auth/key-store.js';
 import { type AppContext, inTransaction } from '../../../shared/context.js';
 import { newId } from '../../../shared/ids.js';
+import * as repo from './repository.js';
 
 export interface BootstrapResult {
   organizationId: string;
@@ -23,19 +24,17 @@ export interface BootstrapOptions {
  */
 export async function bootstrapOrganization(ctx: AppContext, opts: BootstrapOptions = {}): Promise<BootstrapResult | undefined> {
   return inTransaction(ctx, async (tx) => {
-    const existing = await tx.selectFrom('organization').select('id').executeTakeFirst();
-    if (existing) return undefined;
+    if (await repo.organizationExists(tx)) return undefined;
     const now = ctx.clock.now();
     const organizationId = newId('organization');
     const ownerUserId = newId('user');
     const defaultProjectId = newId('project');
-    await tx.insertInto('organization').values({ id: organizationId, name: opts.organizationName ?? 'Personal', created_at: now }).execute();
-    await tx.insertInto('users').values({ id: ownerUserId, name: opts.ownerName ?? 'Owner', email: opts.ownerEmail ?? 'owner@example.com', role: 'owner', added_at: now }).execute();
-    await tx.insertInto('projects').values({
-      id: defaultProjectId, name: 'Default project', created_at: now, archived_at: null, status: 'active',
-      external_key_id: null, residency: null, is_default: 1,
-    }).execute();
-    await tx.insertInto('project_users').values({ project_id: defaultProjectId, user_id: ownerUserId, role: 'owner', added_at: now }).execute();
+    await repo.insertOrganization(tx, {
+      organization: { id: organizationId, name: opts.organizationName ?? 'Personal' },
+      owner: { id: ownerUserId, name: opts.ownerName ?? 'Owner', email: opts.ownerEmail ?? 'owner@example.com' },
+      defaultProject: { id: defaultProjectId, name: 'Default project' },
+      now,
+    });
     const { value } = await issueKey(tx, {
       kind: 'admin', name: 'Bootstrap admin key', projectId: null, ownerType: 'user', ownerId: ownerUserId, expiresAt: null, createdAt: now,
     }, opts.adminKey);
