@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
   const catalog = await loadCatalog(config.modelCatalogPath);
-  const ctx = { db: database.db, dialect: database.dialect, clock: systemClock, catalog };
+  const ctx = { db: database.db, dialect: database.dialect, clock: systemClock, catalog, reader: database.reader };
 
   const boot = await bootstrapOrganization(ctx, { adminKey: config.bootstrapAdminKey, ownerEmail: process.env.ORGPLANE_OWNER_EMAIL || undefined });
   if (boot) {

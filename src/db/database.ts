@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
 import { cachingConnection } from './sqlite-cache.js';
+import { openSqliteReader, registerSqlFunctions, type SqliteReader } from './sqlite-reader.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -14,6 +15,8 @@ export interface Database {
   dialect: DialectName;
   /** PostgreSQL schema the database was opened in, when one was given. */
   schema?: string;
+  /** SQLite on a file only: a connection on another thread for heavy reads (analytics). */
+  reader?: SqliteReader;
   close(): Promise<void>;
 }
 
@@ -37,8 +40,19 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    registerSqlFunctions(sqlite);
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingConnection(sqlite) }) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    // An in-memory database is private to its connection: it has no second reader.
+    const reader = path === ':memory:' || path === '' ? undefined : openSqliteReader(resolve(path));
+    return {
+      db,
+      dialect: 'sqlite',
+      reader,
+      close: async () => {
+        await reader?.close();
+        await db.destroy();
+      },
+    };
   }
   const schema = options.pgSchema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('invalid schema name');

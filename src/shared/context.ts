@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ModelCatalog } from '../catalog/index.js';
 import type { DialectName } from '../db/database.js';
+import type { SqliteReader } from '../db/sqlite-reader.js';
 import type { DB } from '../db/schema.js';
 import type { Clock } from './clock.js';
 
@@ -11,6 +12,8 @@ export interface AppContext {
   clock: Clock;
   /** The model catalog (kinds, default rate limits, prices). */
   catalog: ModelCatalog;
+  /** SQLite: where heavy reads run without blocking the main thread (absent: they use `db`). */
+  reader?: SqliteReader;
 }
 
 /** A database handle inside a transaction (or the plain handle for reads). */

@@ -62,7 +62,7 @@ export class TestServer {
       });
     }
     await migrateToLatest(this.database);
-    this.ctx = { db: this.database.db, dialect: this.database.dialect, clock: this.clock, catalog: await loadCatalog() };
+    this.ctx = { db: this.database.db, dialect: this.database.dialect, clock: this.clock, catalog: await loadCatalog(), reader: this.database.reader };
     this.boot = (await bootstrapOrganization(this.ctx))!;
     this.app = await buildApp({ ctx: this.ctx, bodyLimit: 64 * 1024 });
     const address = await this.app.listen({ port: 0, host: '127.0.0.1' });

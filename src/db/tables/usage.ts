@@ -1,27 +1,23 @@
-// Usage records and their rollups. Dimension columns hold '' (never NULL) when they do not
-// apply, so that they can be part of a primary key and an upsert conflict target.
+// Usage: the IDs of ingested records, and rollups of their counters per bucket and group.
+// A group is a numbered tuple of dimensions (usage_dims, usage_cost_items); dimension columns
+// hold '' (never NULL) when they do not apply, so that the tuple can be unique.
 
-/** One ingested usage record, kept for idempotency (its client-chosen `id`) and audit. */
+/** The ID of one ingested record (a retried record is recognised by it). */
 export interface UsageRecordTable {
   id: string;
-  kind: string;
-  /** When the usage happened (Unix seconds). */
-  ts: number;
-  project_id: string;
   received_at: number;
-  /** The validated record as JSON. */
-  record: string;
 }
 
-/** The grouping dimensions of every usage rollup. */
-export interface UsageDimensions {
+/** The grouping dimensions of a kind of usage. */
+export interface UsageDimsTable {
+  id: number;
   kind: string;
-  bucket_start: number;
   project_id: string;
   /** '' in the per-project projections, which omit users and keys. */
   user_id: string;
   api_key_id: string;
   model: string;
+  /** 0 or 1. */
   batch: number;
   service_tier: string;
   size: string;
@@ -51,16 +47,28 @@ export interface UsageCounters {
   num_requests: number;
 }
 
-export type UsageRollupTable = UsageDimensions & UsageCounters;
-
-/** Daily costs, priced when the usage was ingested. */
-export interface UsageCostTable {
+export interface UsageRollupTable extends UsageCounters {
+  /** Position of the kind in the usage module's USAGE_KINDS. */
+  kind: number;
   bucket_start: number;
+  dim_id: number;
+}
+
+/** A priced line of a project and API key. */
+export interface UsageCostItemTable {
+  id: number;
   project_id: string;
   /** '' in the per-project projection. */
   api_key_id: string;
   line_item: string;
+  /** '' when the line has no single unit. */
   quantity_unit: string;
+}
+
+/** Daily costs, priced when the usage was ingested. */
+export interface UsageCostTable {
+  bucket_start: number;
+  item_id: number;
   /** USD. */
   amount: number;
   quantity: number;
@@ -68,11 +76,13 @@ export interface UsageCostTable {
 
 export interface UsageTables {
   usage_records: UsageRecordTable;
+  usage_dims: UsageDimsTable;
   usage_1m: UsageRollupTable;
   usage_1h: UsageRollupTable;
   usage_1d: UsageRollupTable;
   usage_projects_1h: UsageRollupTable;
   usage_projects_1d: UsageRollupTable;
+  usage_cost_items: UsageCostItemTable;
   usage_costs_1d: UsageCostTable;
   usage_costs_projects_1d: UsageCostTable;
 }

@@ -9,5 +9,7 @@ export default function costsRoutes(app: App, ctx: AppContext): void {
 
   app.get('/organization/costs', {
     schema: { operationId: 'usage-costs', tags: ['Usage'], querystring: CostsQuery, response: { 200: UsagePage(CostsResult), ...errorResponses } },
-  }, (req) => service.query(req.query));
+  },
+  // The page comes as JSON text written to the response schema; it is sent as it is.
+  async (req, reply) => reply.type('application/json').send((await service.query(req.query)) as never));
 }

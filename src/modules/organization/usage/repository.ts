@@ -1,15 +1,15 @@
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { DialectName } from '../../../db/database.js';
-import type { Executor } from '../../../shared/context.js';
+import type { AppContext, Executor } from '../../../shared/context.js';
 import { COUNTERS, type Counter, type Dimension } from './kinds.js';
 
 export type RollupTable = 'usage_1m' | 'usage_1h' | 'usage_1d' | 'usage_projects_1h' | 'usage_projects_1d';
 export type CostTable = 'usage_costs_1d' | 'usage_costs_projects_1d';
 
-/** Column order of rollup rows as the ingestion builds them: key columns, then every counter. */
-export const ROLLUP_KEY = ['kind', 'bucket_start', 'batch', 'project_id', 'user_id', 'api_key_id', 'model', 'service_tier', 'size', 'source', 'context_level', 'vector_store_id'] as const;
-export const COST_COLUMNS = ['project_id', 'bucket_start', 'api_key_id', 'line_item', 'quantity_unit', 'amount', 'quantity'] as const;
-const RECORD_COLUMNS = ['id', 'kind', 'ts', 'project_id', 'received_at', 'record'] as const;
+/** The columns of a dimension tuple (usage_dims), in the order the ingestion builds tuples. */
+export const DIM_COLUMNS = ['kind', 'project_id', 'user_id', 'api_key_id', 'model', 'batch', 'service_tier', 'size', 'source', 'context_level', 'vector_store_id'] as const;
+/** The columns of a cost item tuple (usage_cost_items). */
+export const COST_ITEM_COLUMNS = ['project_id', 'api_key_id', 'line_item', 'quantity_unit'] as const;
 
 // Bulk writes are multi-row statements of a few fixed sizes, so the SQL text of each repeats
 // (the SQLite connection caches prepared statements by text) and stays within the dialects'
@@ -45,26 +45,42 @@ async function bulk<R>(db: Executor, dialect: DialectName, head: string, tail: s
   }
 }
 
-/** Stores raw records, skipping IDs already present; returns the IDs actually inserted. */
-export async function insertRecords(db: Executor, dialect: DialectName, rows: unknown[][]): Promise<Set<string>> {
+/** Stores record IDs, skipping those already present; returns the IDs actually inserted. */
+export async function insertRecords(db: Executor, dialect: DialectName, ids: readonly string[], receivedAt: number): Promise<Set<string>> {
   const inserted = new Set<string>();
-  await bulk<{ id: string }>(db, dialect, `insert into usage_records (${RECORD_COLUMNS.join(',')})`, 'on conflict (id) do nothing returning id', rows, (r) => {
+  await bulk<{ id: string }>(db, dialect, 'insert into usage_records (id, received_at)', 'on conflict (id) do nothing returning id', ids.map((id) => [id, receivedAt]), (r) => {
     for (const row of r) inserted.add(row.id);
   });
   return inserted;
 }
 
-/** Adds rows (ROLLUP_KEY then COUNTERS) into a rollup: new keys are inserted, existing ones summed. */
-export async function upsertRollup(db: Executor, dialect: DialectName, table: RollupTable, rows: unknown[][]): Promise<void> {
-  const columns = [...ROLLUP_KEY, ...COUNTERS];
-  const key = ROLLUP_KEY.join(',');
-  const set = COUNTERS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
-  await bulk(db, dialect, `insert into ${table} (${columns.join(',')})`, `on conflict (${key}) do update set ${set}`, rows);
+/**
+ * Numbers tuples of a dimension table (usage_dims or usage_cost_items), new ones and known ones
+ * alike; returns them as [id, ...columns]. (The no-op update makes RETURNING yield known tuples too.)
+ */
+export async function numberTuples(db: Executor, dialect: DialectName, table: 'usage_dims' | 'usage_cost_items', tuples: unknown[][]): Promise<unknown[][]> {
+  const columns = table === 'usage_dims' ? DIM_COLUMNS : COST_ITEM_COLUMNS;
+  const out: unknown[][] = [];
+  await bulk<Record<string, unknown>>(
+    db, dialect, `insert into ${table} (${columns.join(', ')})`,
+    `on conflict (${columns.join(', ')}) do update set ${columns[0]} = excluded.${columns[0]} returning id, ${columns.join(', ')}`,
+    tuples, (rows) => {
+      for (const r of rows) out.push([r.id, ...columns.map((c) => r[c])]);
+    },
+  );
+  return out;
 }
 
+/** Adds rows (kind, bucket_start, dim_id, then every counter) into a rollup: new keys are inserted, existing ones summed. */
+export async function upsertRollup(db: Executor, dialect: DialectName, table: RollupTable, rows: unknown[][]): Promise<void> {
+  const set = COUNTERS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
+  await bulk(db, dialect, `insert into ${table} (kind, bucket_start, dim_id, ${COUNTERS.join(', ')})`, `on conflict (kind, bucket_start, dim_id) do update set ${set}`, rows);
+}
+
+/** Adds rows (bucket_start, item_id, amount, quantity) into a cost rollup. */
 export async function upsertCosts(db: Executor, dialect: DialectName, table: CostTable, rows: unknown[][]): Promise<void> {
   const set = `amount = ${table}.amount + excluded.amount, quantity = ${table}.quantity + excluded.quantity`;
-  await bulk(db, dialect, `insert into ${table} (${COST_COLUMNS.join(',')})`, `on conflict (bucket_start, project_id, line_item, api_key_id) do update set ${set}`, rows);
+  await bulk(db, dialect, `insert into ${table} (bucket_start, item_id, amount, quantity)`, `on conflict (bucket_start, item_id) do update set ${set}`, rows);
 }
 
 export async function existingProjectIds(db: Executor, ids: string[]): Promise<Set<string>> {
@@ -72,8 +88,79 @@ export async function existingProjectIds(db: Executor, ids: string[]): Promise<S
   return new Set(rows.map((r) => r.id));
 }
 
+// ---- Reads ----
+// A query sums a rollup per bucket and group over [from, to), joined with its dimension table.
+// On SQLite the database also writes each result's JSON and joins a bucket's results, so that
+// little is left for JavaScript, and runs on the reader thread when there is one.
+
+/** SQL text pieces and parameters of a query, appended in order. */
+class Sql {
+  text = '';
+  readonly params: unknown[] = [];
+  constructor(private readonly dialect: DialectName) {}
+  add(text: string, ...params: unknown[]): this {
+    for (const p of params) {
+      this.params.push(p);
+      text = text.replace('?', this.dialect === 'postgres' ? `$${this.params.length}` : '\u0000');
+    }
+    this.text += text.replaceAll('\u0000', '?');
+    return this;
+  }
+  in(column: string, values: readonly unknown[]): this {
+    return this.add(` and ${column} in (${values.map(() => '?').join(', ')})`, ...values);
+  }
+}
+
+/** A piece of a result's JSON: literal text, or an SQL expression giving JSON text. */
+export type JsonPart = { text: string } | { sql: string };
+
+/** SQL concatenating JSON pieces into one text value (literals merged, quoted as SQL strings). */
+function concat(parts: readonly JsonPart[]): string {
+  const out: string[] = [];
+  let literal = '';
+  for (const p of parts) {
+    if ('text' in p) {
+      literal += p.text;
+    } else {
+      if (literal) out.push(`'${literal.replaceAll("'", "''")}'`);
+      literal = '';
+      out.push(`(${p.sql})`);
+    }
+  }
+  if (literal) out.push(`'${literal.replaceAll("'", "''")}'`);
+  return out.join(' || ');
+}
+
+/** JSON text of a text column: null for '' (a dimension that does not apply). */
+export const jsonText = (column: string): string => `case when ${column} = '' then 'null' else json_quote(${column}) end`;
+
+export interface GroupedQuery {
+  /** The grouped rows: bucket_start, then the group keys, then the sums. */
+  sql: Sql;
+  /** Group keys, in result order. */
+  keys: readonly string[];
+}
+
+/** Per bucket (ordered), either the JSON array of its results (SQLite) or its rows (PostgreSQL). */
+export type BucketResults = { json: Map<number, string> } | { rows: Record<string, unknown>[] };
+
+/** Runs a grouped query: on SQLite, the database writes each row as JSON (`item`) and joins each bucket's results. */
+async function runGrouped(ctx: AppContext, q: GroupedQuery, item: readonly JsonPart[]): Promise<BucketResults> {
+  const order = q.keys.map((k) => `g.${k}`).join(', ');
+  if (ctx.dialect === 'postgres') {
+    const text = `select * from (${q.sql.text}) g order by g.bucket_start${order ? `, ${order}` : ''}`;
+    const result = await ctx.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, q.sql.params));
+    return { rows: result.rows };
+  }
+  const text = `select g.bucket_start, '[' || group_concat(${concat(item)}, ','${order ? ` order by ${order}` : ''}) || ']' from (${q.sql.text}) g group by g.bucket_start order by g.bucket_start`;
+  const rows = ctx.reader
+    ? await ctx.reader.all(text, q.sql.params)
+    : (await ctx.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, q.sql.params))).rows.map((r) => Object.values(r));
+  return { json: new Map(rows.map((r) => [Number(r[0]), String(r[1])])) };
+}
+
 export interface RollupQuery {
-  kind: string;
+  kind: number;
   from: number;
   to: number;
   groupBy: readonly Dimension[];
@@ -81,23 +168,19 @@ export interface RollupQuery {
   filters: ReadonlyArray<{ column: Dimension; values: readonly (string | number)[] }>;
 }
 
-export type RollupRow = { bucket_start: number } & Partial<Record<Dimension, string | number>> & Record<Counter, number>;
-
-/** Sums counters per bucket and group over `[from, to)`; rows ordered by bucket then group. */
-export async function queryRollup(db: Executor, table: RollupTable, q: RollupQuery): Promise<RollupRow[]> {
-  const keys = ['bucket_start', ...q.groupBy];
-  let query = db
-    .selectFrom(table)
-    .select(keys.map((k) => sql.ref<string>(k).as(k)))
-    .select(q.counters.map((c) => sql<number>`sum(${sql.ref(c)})`.as(c)))
-    .where('kind', '=', q.kind)
-    .where('bucket_start', '>=', q.from)
-    .where('bucket_start', '<', q.to);
-  for (const f of q.filters) query = query.where(sql.ref(f.column), 'in', f.values);
-  for (const k of keys) query = query.orderBy(sql.ref(k));
-  const rows = await query.groupBy(keys.map((k) => sql.ref(k))).execute();
-  return rows as unknown as RollupRow[];
+/** Sums counters per bucket and group over `[from, to)`; `item` writes a result (columns: the group keys and counters). */
+export function queryRollup(ctx: AppContext, table: RollupTable, q: RollupQuery, item: readonly JsonPart[]): Promise<BucketResults> {
+  const sql = new Sql(ctx.dialect).add(
+    `select r.bucket_start as bucket_start${q.groupBy.map((d) => `, d.${d} as ${d}`).join('')}${q.counters.map((c) => `, sum(r.${c}) as ${c}`).join('')}` +
+      ` from ${table} r join usage_dims d on d.id = r.dim_id where r.kind = ? and r.bucket_start >= ? and r.bucket_start < ?`,
+    q.kind, q.from, q.to,
+  );
+  for (const f of q.filters) sql.in(`d.${f.column}`, f.values);
+  sql.add(` group by r.bucket_start${q.groupBy.map((d) => `, d.${d}`).join('')}`);
+  return runGrouped(ctx, { sql, keys: q.groupBy }, item);
 }
+
+export type RollupRow = { bucket_start: number } & Partial<Record<Dimension, string | number>> & Record<Counter, number>;
 
 export interface CostQuery {
   from: number;
@@ -116,20 +199,14 @@ export interface CostRow {
   quantity: number;
 }
 
-export async function queryCosts(db: Executor, table: CostTable, q: CostQuery): Promise<CostRow[]> {
-  const keys = ['bucket_start', ...q.groupBy];
-  let query = db
-    .selectFrom(table)
-    .select(keys.map((k) => sql.ref<string>(k).as(k)))
-    .select([
-      sql<number>`sum(amount)`.as('amount'),
-      sql<number>`sum(quantity)`.as('quantity'),
-      sql<string>`max(quantity_unit)`.as('quantity_unit'),
-    ])
-    .where('bucket_start', '>=', q.from)
-    .where('bucket_start', '<', q.to);
-  for (const f of q.filters) query = query.where(sql.ref(f.column), 'in', f.values);
-  for (const k of keys) query = query.orderBy(sql.ref(k));
-  const rows = await query.groupBy(keys.map((k) => sql.ref(k))).execute();
-  return rows as unknown as CostRow[];
+/** Sums costs per bucket and group; columns: the group keys, amount, quantity, quantity_unit. */
+export function queryCosts(ctx: AppContext, table: CostTable, q: CostQuery, item: readonly JsonPart[]): Promise<BucketResults> {
+  const sql = new Sql(ctx.dialect).add(
+    `select c.bucket_start as bucket_start${q.groupBy.map((k) => `, i.${k} as ${k}`).join('')}, sum(c.amount) as amount, sum(c.quantity) as quantity, max(i.quantity_unit) as quantity_unit` +
+      ` from ${table} c join usage_cost_items i on i.id = c.item_id where c.bucket_start >= ? and c.bucket_start < ?`,
+    q.from, q.to,
+  );
+  for (const f of q.filters) sql.in(`i.${f.column}`, f.values);
+  sql.add(` group by c.bucket_start${q.groupBy.map((k) => `, i.${k}`).join('')}`);
+  return runGrouped(ctx, { sql, keys: q.groupBy }, item);
 }

@@ -22,7 +22,9 @@ export default function usageRoutes(app: App, ctx: AppContext): void {
         querystring: usageQuerySchema(spec),
         response: { 200: UsagePage(resultSchema(spec)), ...errorResponses },
       },
-    }, (req) => service.query(spec, req.query as UsageQuery));
+    },
+    // The page comes as JSON text written to the response schema; it is sent as it is.
+    async (req, reply) => reply.type('application/json').send((await service.query(spec, req.query as UsageQuery)) as never));
   }
 
   app.post('/organization/usage/records', {

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../../shared/context.js';
 import { badRequest } from '../../../shared/errors.js';
-import { completionsBreakdown, type Counter, type Dimension, FILTERS, type KindSpec } from './kinds.js';
+import { completionsBreakdown, type Counter, type Dimension, FILTERS, type KindSpec, USAGE_KINDS } from './kinds.js';
 import * as repo from './repository.js';
 import { outputCounters, type BucketWidth, type UsageQuery } from './schemas.js';
 
@@ -11,20 +11,6 @@ const LIMITS: Record<BucketWidth, { default: number; max: number }> = {
   '1m': { default: 60, max: 1440 },
 };
 export const COSTS_LIMIT = { default: 7, max: 180 };
-
-export interface Bucket<R> {
-  object: 'bucket';
-  start_time: number;
-  end_time: number;
-  results: R[];
-}
-
-export interface UsagePage<R> {
-  object: 'page';
-  data: Bucket<R>[];
-  has_more: boolean;
-  next_page: string | null;
-}
 
 /** The buckets of one page: `[from, to)` in aligned bucket starts, and where the next page starts. */
 export interface BucketWindow {
@@ -72,16 +58,30 @@ export function bucketWindow(ctx: AppContext, q: { start_time: number; end_time?
   return { width, from, to: Math.max(to, from), next };
 }
 
-/** Lays rows (ordered by bucket) into every bucket of the window, empty ones included. */
-export function toPage<Row extends { bucket_start: number }, R>(w: BucketWindow, rows: Row[], toResult: (row: Row) => R): UsagePage<R> {
-  const data: Bucket<R>[] = [];
-  let i = 0;
-  for (let start = w.from; start < w.to; start += w.width) {
-    const results: R[] = [];
-    while (i < rows.length && Number(rows[i].bucket_start) === start) results.push(toResult(rows[i++]));
-    data.push({ object: 'bucket', start_time: start, end_time: start + w.width, results });
+/**
+ * The page of every bucket of the window, as JSON text: the results of each bucket come either
+ * as JSON written by the database or as rows that `toResult` turns into results.
+ */
+export function pageJson<Row>(w: BucketWindow, results: repo.BucketResults, toResult: (row: Row) => unknown): string {
+  let json: Map<number, string>;
+  if ('json' in results) {
+    json = results.json;
+  } else {
+    const grouped = new Map<number, unknown[]>();
+    for (const row of results.rows) {
+      const start = Number(row.bucket_start);
+      let list = grouped.get(start);
+      if (!list) grouped.set(start, (list = []));
+      list.push(toResult(row as Row));
+    }
+    json = new Map([...grouped].map(([start, list]) => [start, JSON.stringify(list)]));
   }
-  return { object: 'page', data, has_more: w.next !== null, next_page: w.next === null ? null : encodeCursor(w.next, w.width) };
+  const data: string[] = [];
+  for (let start = w.from; start < w.to; start += w.width) {
+    data.push(`{"object":"bucket","start_time":${start},"end_time":${start + w.width},"results":${json.get(start) ?? '[]'}}`);
+  }
+  const next = w.next === null ? 'null' : JSON.stringify(encodeCursor(w.next, w.width));
+  return `{"object":"page","data":[${data.join(',')}],"has_more":${w.next !== null},"next_page":${next}}`;
 }
 
 /** The distinct group_by fields, in the order given (a repeated field groups once). */
@@ -93,7 +93,8 @@ export function distinctGroupBy<T extends string>(groupBy: readonly T[] | undefi
 export class UsageService {
   constructor(private readonly ctx: AppContext) {}
 
-  async query(spec: KindSpec, q: UsageQuery): Promise<UsagePage<Record<string, unknown>>> {
+  /** The page as JSON text. */
+  async query(spec: KindSpec, q: UsageQuery): Promise<string> {
     const window = bucketWindow(this.ctx, q, WIDTH_SECONDS[q.bucket_width], LIMITS[q.bucket_width]);
     const groupBy = distinctGroupBy(q.group_by as Dimension[] | undefined);
     const filters: repo.RollupQuery['filters'][number][] = [];
@@ -106,11 +107,11 @@ export class UsageService {
     const perKey = [...groupBy, ...filters.map((f) => f.column)].some((d) => d === 'user_id' || d === 'api_key_id');
     const table: repo.RollupTable = q.bucket_width === '1m' ? 'usage_1m' : `usage${perKey ? '' : '_projects'}_${q.bucket_width}`;
     const empty = filters.some((f) => f.values.length === 0);
-    const rows = window.to > window.from && !empty
-      ? await repo.queryRollup(this.ctx.db, table, { kind: spec.kind, from: window.from, to: window.to, groupBy, counters: spec.counters, filters })
-      : [];
+    const results: repo.BucketResults = window.to > window.from && !empty
+      ? await repo.queryRollup(this.ctx, table, { kind: USAGE_KINDS.indexOf(spec.kind), from: window.from, to: window.to, groupBy, counters: spec.counters, filters }, resultJson(spec, groupBy))
+      : { json: new Map() };
     const shown = outputCounters(spec);
-    return toPage(window, rows, (row) => {
+    return pageJson<repo.RollupRow>(window, results, (row) => {
       const sums = {} as Record<Counter, number>;
       for (const c of spec.counters) sums[c] = Number(row[c]);
       const derived: Record<string, number> = spec.kind === 'completions' ? { ...sums, ...completionsBreakdown(sums) } : sums;
@@ -121,6 +122,28 @@ export class UsageService {
     });
   }
 }
+
+/** SQL writing the JSON of one result, fields in the order of the result schema (columns as `queryRollup` names them). */
+function resultJson(spec: KindSpec, groupBy: readonly Dimension[]): repo.JsonPart[] {
+  const parts: repo.JsonPart[] = [{ text: `{"object":${JSON.stringify(spec.object)}` }];
+  const derived: Record<string, string> = spec.kind === 'completions' ? COMPLETIONS_DERIVED_SQL : {};
+  for (const c of outputCounters(spec)) parts.push({ text: `,"${c}":` }, { sql: derived[c] ?? `g.${c}` });
+  for (const d of spec.groupBy) {
+    parts.push({ text: `,"${d}":` });
+    if (!groupBy.includes(d)) parts.push({ text: 'null' });
+    else parts.push({ sql: d === 'batch' ? `case when g.batch = 1 then 'true' else 'false' end` : repo.jsonText(`g.${d}`) });
+  }
+  parts.push({ text: '}' });
+  return parts;
+}
+
+/** completionsBreakdown in SQL. */
+const COMPLETIONS_DERIVED_SQL: Record<string, string> = {
+  input_uncached_tokens: 'g.input_tokens - g.input_cached_tokens - g.input_cache_write_tokens',
+  input_text_tokens: 'g.input_tokens - g.input_cached_tokens - g.input_cache_write_tokens - g.input_audio_tokens - g.input_image_tokens',
+  input_cached_text_tokens: 'g.input_cached_tokens - g.input_cached_audio_tokens - g.input_cached_image_tokens',
+  output_text_tokens: 'g.output_tokens - g.output_audio_tokens - g.output_image_tokens',
+};
 
 function dimensionValue(d: Dimension, v: string | number | undefined): string | boolean | null {
   if (d === 'batch') return Number(v) === 1;

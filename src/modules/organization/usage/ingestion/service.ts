@@ -1,8 +1,10 @@
 import type { FastifySchemaCompiler } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../../../db/schema.js';
 import { type AppContext, inTransaction } from '../../../../shared/context.js';
 import { ApiError, badRequest, validationError } from '../../../../shared/errors.js';
 import { validatorCompiler } from '../../../../shared/validation.js';
-import { completionsBreakdown, type Counter, KINDS } from '../kinds.js';
+import { completionsBreakdown, type Counter, KINDS, USAGE_KINDS } from '../kinds.js';
 import * as repo from '../repository.js';
 import { IngestBody, type IngestRecord, type IngestResult } from '../schemas.js';
 import { priceRecord } from './pricing.js';
@@ -12,59 +14,91 @@ const MAX_FUTURE_SECONDS = 3600;
 const MINUTE = 60;
 const HOUR = 3600;
 const DAY = 86400;
+/** Records handled between two yields to the event loop, so that a big batch does not hold up other requests. */
+const SLICE = 2000;
+/** Tuple numbers stay below this, so that (bucket index, number) packs into one safe integer. */
+const TUPLE_SPACE = 2 ** 27;
 
 type Validator = ReturnType<FastifySchemaCompiler<unknown>> & { errors?: unknown[] | null };
 
+const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
+const SEP = '\u001f';
+
 /**
- * Rollup rows of one batch: per bucket and group (an interned dimension tuple), the key columns
- * followed by numbers summed across the batch. Keys are numbers: bucket index and group ID.
+ * The numbers of a dimension table's tuples (usage_dims, usage_cost_items), kept in memory per
+ * database. Tuples are numbered once and never change, so a cached number stays right; tuples
+ * are numbered outside the batch's transaction, so a failed batch leaves no stale number.
+ */
+class TupleNumbers {
+  private readonly ids = new Map<string, number>();
+  constructor(private readonly table: 'usage_dims' | 'usage_cost_items') {}
+
+  get(key: string): number | undefined {
+    return this.ids.get(key);
+  }
+
+  /** Numbers the tuples not yet known (key: the tuple's values joined by SEP). */
+  async resolve(ctx: AppContext, missing: Map<string, unknown[]>): Promise<void> {
+    if (missing.size === 0) return;
+    const rows = await repo.numberTuples(ctx.db, ctx.dialect, this.table, [...missing.keys()].sort().map((k) => missing.get(k)!));
+    for (const [id, ...tuple] of rows) {
+      if (Number(id) >= TUPLE_SPACE) throw new Error(`${this.table}: too many distinct tuples`);
+      this.ids.set(tuple.join(SEP), Number(id));
+    }
+  }
+}
+
+const numbering = new WeakMap<Kysely<DB>, { dims: TupleNumbers; items: TupleNumbers }>();
+
+/**
+ * Rollup rows of one batch: per bucket and tuple number, `[...head, ...values]` with the values
+ * summed across the batch.
  */
 class Rollup {
-  readonly rows = new Map<number, unknown[]>();
+  readonly rows = new Map<number, number[]>();
   constructor(private readonly width: number) {}
-  /** Adds `values` to the row of (`bucket`, `group`), creating it as `[a, bucket, ...rest, ...values]` when new. */
-  add(bucket: number, group: number, a: unknown, rest: readonly unknown[], values: readonly number[]): void {
-    const key = (bucket / this.width) * GROUPS + group;
+  add(bucket: number, id: number, head: readonly number[], values: readonly number[]): void {
+    const key = (bucket / this.width) * TUPLE_SPACE + id;
     const row = this.rows.get(key);
     if (row === undefined) {
-      const fresh: unknown[] = [a, bucket];
-      for (const v of rest) fresh.push(v);
-      for (const v of values) fresh.push(v);
-      this.rows.set(key, fresh);
+      this.rows.set(key, [...head, ...values]);
       return;
     }
-    const offset = 2 + rest.length;
-    for (let i = 0; i < values.length; i++) (row[offset + i] as number) += values[i];
+    const offset = head.length;
+    for (let i = 0; i < values.length; i++) row[offset + i] += values[i];
   }
   /** Rows in key order: concurrent writers then lock rows in the same order (no deadlocks on PostgreSQL). */
-  sorted(): unknown[][] {
+  sorted(): number[][] {
     return [...this.rows.keys()].sort((x, y) => x - y).map((k) => this.rows.get(k)!);
   }
 }
 
-/** Distinct groups a batch may hold (a batch has at most MAX_RECORDS_PER_BATCH records, each adding at most a few). */
-const GROUPS = 2 ** 21;
-
-/** Numbers distinct group tuples in order of appearance. */
-class Groups {
-  private readonly ids = new Map<string, number>();
-  id(tuple: string): number {
-    let id = this.ids.get(tuple);
-    if (id === undefined) this.ids.set(tuple, (id = this.ids.size));
-    return id;
-  }
+/** What a record contributes, resolved before the batch's transaction. */
+interface Prepared {
+  record: IngestRecord;
+  values: number[];
+  dim: string;
+  projectDim: string;
+  /** Per priced line: item key, projected item key, amount, quantity. */
+  lines: Array<[string, string, number, number]>;
 }
 
 /**
  * The one way usage enters orgplane: the ingestion endpoint, the JSONL import, the demo
  * generator and the gateway all call it. Records are rolled up into per-minute, per-hour and
- * per-day aggregates as they arrive and priced into daily costs; the raw record is kept for
- * idempotency and audit.
+ * per-day aggregates as they arrive and priced into daily costs; the record's ID is kept so that
+ * a retried record is not counted twice.
  */
 export class UsageIngestion {
   private validator?: Validator;
 
   constructor(private readonly ctx: AppContext) {}
+
+  private get numbers() {
+    let n = numbering.get(this.ctx.db);
+    if (!n) numbering.set(this.ctx.db, (n = { dims: new TupleNumbers('usage_dims'), items: new TupleNumbers('usage_cost_items') }));
+    return n;
+  }
 
   /** Validates untrusted input (e.g. records read from a file) exactly as the HTTP endpoint does. */
   parse(records: unknown[]): IngestRecord[] {
@@ -77,14 +111,14 @@ export class UsageIngestion {
   /** Checks what the schema cannot, then stores the batch atomically; a retried record is not counted twice. */
   async ingest(records: IngestRecord[]): Promise<IngestResult> {
     await this.check(records);
+    const prepared = await this.prepare(records);
     const now = this.ctx.clock.now();
     const { dialect } = this.ctx;
     return inTransaction(this.ctx, async (tx) => {
-      const raw = records.map((r) => [r.id, r.kind, r.timestamp, r.project_id, now, JSON.stringify(r)]);
-      const inserted = await repo.insertRecords(tx, dialect, raw);
+      const inserted = await repo.insertRecords(tx, dialect, records.map((r) => r.id), now);
       if (inserted.size > 0) {
-        const fresh = inserted.size === records.length ? records : records.filter((r) => inserted.has(r.id));
-        const r = this.rollUp(fresh);
+        const fresh = inserted.size === records.length ? prepared : prepared.filter((p) => inserted.has(p.record.id));
+        const r = await this.rollUp(fresh);
         await repo.upsertRollup(tx, dialect, 'usage_1m', r.minute.sorted());
         await repo.upsertRollup(tx, dialect, 'usage_1h', r.hour.sorted());
         await repo.upsertRollup(tx, dialect, 'usage_1d', r.day.sorted());
@@ -102,6 +136,7 @@ export class UsageIngestion {
     const ids = new Set<string>();
     const projects = new Map<string, number>();
     for (let i = 0; i < records.length; i++) {
+      if (i % SLICE === SLICE - 1) await yieldToEventLoop();
       const r = records[i];
       if (ids.has(r.id)) throw badRequest(`Record ${i}: id '${r.id}' appears more than once in this batch.`, `records[${i}].id`, 'duplicate_record_id');
       ids.add(r.id);
@@ -124,38 +159,69 @@ export class UsageIngestion {
     }
   }
 
-  private rollUp(records: IngestRecord[]) {
+  /** Works out each record's counters, tuples and priced lines, and numbers the tuples not seen before. */
+  private async prepare(records: IngestRecord[]): Promise<Prepared[]> {
+    const { dims, items } = this.numbers;
+    const { catalog } = this.ctx;
+    const missingDims = new Map<string, unknown[]>();
+    const missingItems = new Map<string, unknown[]>();
+    const out: Prepared[] = [];
+    for (let i = 0; i < records.length; i++) {
+      if (i % SLICE === SLICE - 1) await yieldToEventLoop();
+      const r = records[i];
+      const c = countersOf(r);
+      const key = r.api_key_id ?? '';
+      // The columns of repo.DIM_COLUMNS.
+      const tuple: unknown[] = [r.kind, r.project_id, r.user_id ?? '', key, r.model ?? '', r.batch ? 1 : 0, r.kind === 'completions' ? (r.service_tier ?? 'default') : '', r.size ?? '', r.source ?? '', r.context_level ?? '', r.vector_store_id ?? ''];
+      const dim = tuple.join(SEP);
+      if (dims.get(dim) === undefined) missingDims.set(dim, tuple);
+      const projected = tuple.slice();
+      projected[2] = '';
+      projected[3] = '';
+      const projectDim = projected.join(SEP);
+      if (dims.get(projectDim) === undefined) missingDims.set(projectDim, projected);
+      const lines: Prepared['lines'] = [];
+      for (const item of priceRecord(r, c, catalog)) {
+        // The columns of repo.COST_ITEM_COLUMNS.
+        const full = `${r.project_id}${SEP}${key}${SEP}${item.line_item}${SEP}${item.unit}`;
+        const projectedItem = `${r.project_id}${SEP}${SEP}${item.line_item}${SEP}${item.unit}`;
+        if (items.get(full) === undefined) missingItems.set(full, [r.project_id, key, item.line_item, item.unit]);
+        if (items.get(projectedItem) === undefined) missingItems.set(projectedItem, [r.project_id, '', item.line_item, item.unit]);
+        lines.push([full, projectedItem, item.amount, item.quantity]);
+      }
+      out.push({ record: r, values: counterValues(c), dim, projectDim, lines });
+    }
+    await dims.resolve(this.ctx, missingDims);
+    await items.resolve(this.ctx, missingItems);
+    return out;
+  }
+
+  private async rollUp(prepared: Prepared[]) {
     const out = {
       minute: new Rollup(MINUTE), hour: new Rollup(HOUR), day: new Rollup(DAY), projectHour: new Rollup(HOUR), projectDay: new Rollup(DAY),
       costs: new Rollup(DAY), projectCosts: new Rollup(DAY),
     };
-    const groups = new Groups();
-    const { catalog } = this.ctx;
-    for (const r of records) {
-      const c = countersOf(r);
-      const values = counterValues(c);
-      const key = r.api_key_id ?? '';
-      // The columns after kind and bucket_start, as repo.ROLLUP_KEY orders them.
-      const dims = [r.batch ? 1 : 0, r.project_id, r.user_id ?? '', key, r.model ?? '', r.kind === 'completions' ? (r.service_tier ?? 'default') : '', r.size ?? '', r.source ?? '', r.context_level ?? '', r.vector_store_id ?? ''];
-      const projectDims = dims.slice();
-      projectDims[2] = '';
-      projectDims[3] = '';
-      const full = groups.id(`${r.kind}\u001f${dims.join('\u001f')}`);
-      const projected = groups.id(`${r.kind}\u001f${projectDims.join('\u001f')}`);
+    const { dims, items } = this.numbers;
+    for (let i = 0; i < prepared.length; i++) {
+      if (i % SLICE === SLICE - 1) await yieldToEventLoop();
+      const { record: r, values, dim, projectDim, lines } = prepared[i];
+      const kind = USAGE_KINDS.indexOf(r.kind);
+      const full = dims.get(dim)!;
+      const projected = dims.get(projectDim)!;
       const ts = r.timestamp;
       const m = ts - (ts % MINUTE);
       const h = ts - (ts % HOUR);
       const d = ts - (ts % DAY);
-      out.minute.add(m, full, r.kind, dims, values);
-      out.hour.add(h, full, r.kind, dims, values);
-      out.day.add(d, full, r.kind, dims, values);
-      out.projectHour.add(h, projected, r.kind, projectDims, values);
-      out.projectDay.add(d, projected, r.kind, projectDims, values);
-      for (const item of priceRecord(r, c, catalog)) {
-        const amounts = [item.amount, item.quantity];
-        const line = `${r.project_id}\u001f${item.line_item}`;
-        out.costs.add(d, groups.id(`${key}\u001f${line}`), r.project_id, [key, item.line_item, item.unit], amounts);
-        out.projectCosts.add(d, groups.id(`\u001f${line}`), r.project_id, ['', item.line_item, item.unit], amounts);
+      out.minute.add(m, full, [kind, m, full], values);
+      out.hour.add(h, full, [kind, h, full], values);
+      out.day.add(d, full, [kind, d, full], values);
+      out.projectHour.add(h, projected, [kind, h, projected], values);
+      out.projectDay.add(d, projected, [kind, d, projected], values);
+      for (const [item, projectedItem, amount, quantity] of lines) {
+        const id = items.get(item)!;
+        const pid = items.get(projectedItem)!;
+        out.costs.add(d, id, [d, id], [amount, quantity]);
+        out.projectCosts.add(d, pid, [d, pid], [amount, quantity]);
       }
     }
     return out;
