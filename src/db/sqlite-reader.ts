@@ -17,9 +17,23 @@ export function registerSqlFunctions(db: SQLite.Database): void {
   });
 }
 
-/** Runs read-only queries on a connection of its own, off the main thread; rows come back as arrays. */
+/**
+ * The rows of a query of two columns (a number, a text): the texts as UTF-8, end to end in one
+ * buffer; text i ends at byte ends[i] and belongs to keys[i].
+ */
+export interface KeyedTexts {
+  keys: number[];
+  ends: number[];
+  buffer: Buffer;
+}
+
+/**
+ * Runs read-only queries on a connection of its own, off the main thread. The thread encodes the
+ * texts and hands their buffer over (moved, not copied), so that a large answer costs the main
+ * thread next to nothing.
+ */
 export interface SqliteReader {
-  all(query: string, params: readonly unknown[]): Promise<unknown[][]>;
+  keyedTexts(query: string, params: readonly unknown[]): Promise<KeyedTexts>;
   close(): Promise<void>;
 }
 
@@ -29,6 +43,12 @@ export interface SqliteReader {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.driver);
+// Linux: a lower priority (nice 10) for this thread alone, so that the main thread, which answers
+// every other request, gets a core first while a heavy query runs here.
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  require('node:os').setPriority(tid, 10);
+} catch {}
 const db = new SQLite(workerData.path, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -65536');
@@ -39,7 +59,18 @@ parentPort.on('message', ({ id, query, params }) => {
   try {
     let stmt = statements.get(query);
     if (!stmt) statements.set(query, (stmt = db.prepare(query).raw(true)));
-    parentPort.postMessage({ id, rows: stmt.all(...params) });
+    const rows = stmt.all(...params);
+    const keys = new Array(rows.length);
+    const ends = new Array(rows.length);
+    let total = 0;
+    for (let i = 0; i < rows.length; i++) {
+      keys[i] = Number(rows[i][0]);
+      ends[i] = total += Buffer.byteLength(rows[i][1]);
+    }
+    // A buffer of its own (never the shared pool), so that it can be moved to the main thread.
+    const buffer = Buffer.allocUnsafeSlow(total);
+    for (let i = 0, at = 0; i < rows.length; i++) at += buffer.write(rows[i][1], at);
+    parentPort.postMessage({ id, keys, ends, buffer: buffer.buffer }, [buffer.buffer]);
   } catch (err) {
     parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }
@@ -52,21 +83,22 @@ export function openSqliteReader(path: string): SqliteReader {
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver } });
   // An idle reader does not keep the process alive.
   worker.unref();
-  const pending = new Map<number, { resolve: (rows: unknown[][]) => void; reject: (err: Error) => void }>();
+  const pending = new Map<number, { resolve: (result: KeyedTexts) => void; reject: (err: Error) => void }>();
   let next = 0;
-  worker.on('message', ({ id, rows, error }: { id: number; rows?: unknown[][]; error?: string }) => {
-    const p = pending.get(id)!;
-    pending.delete(id);
+  type Reply = { id: number; keys: number[]; ends: number[]; buffer: ArrayBuffer; error?: undefined } | { id: number; error: string };
+  worker.on('message', (m: Reply) => {
+    const p = pending.get(m.id)!;
+    pending.delete(m.id);
     if (pending.size === 0) worker.unref();
-    if (error !== undefined) p.reject(new Error(error));
-    else p.resolve(rows!);
+    if (m.error !== undefined) p.reject(new Error(m.error));
+    else p.resolve({ keys: m.keys, ends: m.ends, buffer: Buffer.from(m.buffer) });
   });
   worker.on('error', (err: Error) => {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   });
   return {
-    all(query, params) {
+    keyedTexts(query, params) {
       return new Promise((resolve, reject) => {
         const id = next++;
         pending.set(id, { resolve, reject });

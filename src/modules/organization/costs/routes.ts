@@ -10,6 +10,6 @@ export default function costsRoutes(app: App, ctx: AppContext): void {
   app.get('/organization/costs', {
     schema: { operationId: 'usage-costs', tags: ['Usage'], querystring: CostsQuery, response: { 200: UsagePage(CostsResult), ...errorResponses } },
   },
-  // The page comes as JSON text written to the response schema; it is sent as it is.
+  // The page comes as UTF-8 JSON written to the response schema; it is sent as it is.
   async (req, reply) => reply.type('application/json').send((await service.query(req.query)) as never));
 }

@@ -23,7 +23,7 @@ export default function usageRoutes(app: App, ctx: AppContext): void {
         response: { 200: UsagePage(resultSchema(spec)), ...errorResponses },
       },
     },
-    // The page comes as JSON text written to the response schema; it is sent as it is.
+    // The page comes as UTF-8 JSON written to the response schema; it is sent as it is.
     async (req, reply) => reply.type('application/json').send((await service.query(spec, req.query as UsageQuery)) as never));
   }
 

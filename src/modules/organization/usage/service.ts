@@ -59,11 +59,11 @@ export function bucketWindow(ctx: AppContext, q: { start_time: number; end_time?
 }
 
 /**
- * The page of every bucket of the window, as JSON text: the results of each bucket come either
+ * The page of every bucket of the window, as UTF-8 JSON: the results of each bucket come either
  * as JSON written by the database or as rows that `toResult` turns into results.
  */
-export function pageJson<Row>(w: BucketWindow, results: repo.BucketResults, toResult: (row: Row) => unknown): string {
-  let json: Map<number, string>;
+export function pageJson<Row>(w: BucketWindow, results: repo.BucketResults, toResult: (row: Row) => unknown): Buffer {
+  let json: Map<number, string | Buffer>;
   if ('json' in results) {
     json = results.json;
   } else {
@@ -76,12 +76,23 @@ export function pageJson<Row>(w: BucketWindow, results: repo.BucketResults, toRe
     }
     json = new Map([...grouped].map(([start, list]) => [start, JSON.stringify(list)]));
   }
-  const data: string[] = [];
+  // Literal text between the buckets' results is gathered, so that the parts are few.
+  const parts: Buffer[] = [];
+  let text = '{"object":"page","data":[';
   for (let start = w.from; start < w.to; start += w.width) {
-    data.push(`{"object":"bucket","start_time":${start},"end_time":${start + w.width},"results":${json.get(start) ?? '[]'}}`);
+    text += `${start === w.from ? '' : ','}{"object":"bucket","start_time":${start},"end_time":${start + w.width},"results":`;
+    const list = json.get(start) ?? '[]';
+    if (typeof list === 'string') {
+      text += list;
+    } else {
+      parts.push(Buffer.from(text), list);
+      text = '';
+    }
+    text += '}';
   }
   const next = w.next === null ? 'null' : JSON.stringify(encodeCursor(w.next, w.width));
-  return `{"object":"page","data":[${data.join(',')}],"has_more":${w.next !== null},"next_page":${next}}`;
+  parts.push(Buffer.from(`${text}],"has_more":${w.next !== null},"next_page":${next}}`));
+  return Buffer.concat(parts);
 }
 
 /** The distinct group_by fields, in the order given (a repeated field groups once). */
@@ -93,8 +104,8 @@ export function distinctGroupBy<T extends string>(groupBy: readonly T[] | undefi
 export class UsageService {
   constructor(private readonly ctx: AppContext) {}
 
-  /** The page as JSON text. */
-  async query(spec: KindSpec, q: UsageQuery): Promise<string> {
+  /** The page as UTF-8 JSON. */
+  async query(spec: KindSpec, q: UsageQuery): Promise<Buffer> {
     const window = bucketWindow(this.ctx, q, WIDTH_SECONDS[q.bucket_width], LIMITS[q.bucket_width]);
     const groupBy = distinctGroupBy(q.group_by as Dimension[] | undefined);
     const filters: repo.RollupQuery['filters'][number][] = [];

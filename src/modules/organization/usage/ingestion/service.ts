@@ -16,8 +16,6 @@ const HOUR = 3600;
 const DAY = 86400;
 /** Records handled between two yields to the event loop, so that a big batch does not hold up other requests. */
 const SLICE = 2000;
-/** Tuple numbers stay below this, so that (bucket index, number) packs into one safe integer. */
-const TUPLE_SPACE = 2 ** 27;
 
 type Validator = ReturnType<FastifySchemaCompiler<unknown>> & { errors?: unknown[] | null };
 
@@ -41,35 +39,57 @@ class TupleNumbers {
   async resolve(ctx: AppContext, missing: Map<string, unknown[]>): Promise<void> {
     if (missing.size === 0) return;
     const rows = await repo.numberTuples(ctx.db, ctx.dialect, this.table, [...missing.keys()].sort().map((k) => missing.get(k)!));
-    for (const [id, ...tuple] of rows) {
-      if (Number(id) >= TUPLE_SPACE) throw new Error(`${this.table}: too many distinct tuples`);
-      this.ids.set(tuple.join(SEP), Number(id));
-    }
+    for (const [id, ...tuple] of rows) this.ids.set(tuple.join(SEP), Number(id));
   }
 }
 
-const numbering = new WeakMap<Kysely<DB>, { dims: TupleNumbers; items: TupleNumbers }>();
+/**
+ * Per database: the tuple numbers, and what follows from a dimension tuple's number (its
+ * per-project projection; its cost items per line item and unit), so that a record of a known
+ * tuple needs one lookup by its full key.
+ */
+interface Numbering {
+  dims: TupleNumbers;
+  items: TupleNumbers;
+  projectDims: Map<number, number>;
+  costItems: Map<number, Map<string, [number, number]>>;
+}
+
+const numbering = new WeakMap<Kysely<DB>, Numbering>();
 
 /**
- * Rollup rows of one batch: per bucket and tuple number, `[...head, ...values]` with the values
- * summed across the batch.
+ * Rollup rows of one batch: per bucket and tuple number, `[kind, bucket, id, ...values]` (or,
+ * without a kind, `[bucket, id, ...values]`) with the values summed across the batch.
  */
 class Rollup {
-  readonly rows = new Map<number, number[]>();
-  constructor(private readonly width: number) {}
-  add(bucket: number, id: number, head: readonly number[], values: readonly number[]): void {
-    const key = (bucket / this.width) * TUPLE_SPACE + id;
-    const row = this.rows.get(key);
+  /** Bucket index → tuple number → row (small integer keys: cheap to hash). */
+  private readonly buckets = new Map<number, Map<number, number[]>>();
+  private readonly offset: number;
+  constructor(private readonly width: number, private readonly kinded: boolean) {
+    this.offset = kinded ? 3 : 2;
+  }
+  add(kind: number, bucket: number, id: number, values: readonly number[]): void {
+    const index = bucket / this.width;
+    let rows = this.buckets.get(index);
+    if (rows === undefined) this.buckets.set(index, (rows = new Map()));
+    const row = rows.get(id);
     if (row === undefined) {
-      this.rows.set(key, [...head, ...values]);
+      const fresh = this.kinded ? [kind, bucket, id] : [bucket, id];
+      for (let i = 0; i < values.length; i++) fresh.push(values[i]);
+      rows.set(id, fresh);
       return;
     }
-    const offset = head.length;
+    const offset = this.offset;
     for (let i = 0; i < values.length; i++) row[offset + i] += values[i];
   }
-  /** Rows in key order: concurrent writers then lock rows in the same order (no deadlocks on PostgreSQL). */
+  /** Rows in (bucket, tuple) order: concurrent writers then lock rows in the same order (no deadlocks on PostgreSQL). */
   sorted(): number[][] {
-    return [...this.rows.keys()].sort((x, y) => x - y).map((k) => this.rows.get(k)!);
+    const out: number[][] = [];
+    for (const index of [...this.buckets.keys()].sort((x, y) => x - y)) {
+      const rows = this.buckets.get(index)!;
+      for (const id of [...rows.keys()].sort((x, y) => x - y)) out.push(rows.get(id)!);
+    }
+    return out;
   }
 }
 
@@ -77,10 +97,11 @@ class Rollup {
 interface Prepared {
   record: IngestRecord;
   values: number[];
-  dim: string;
-  projectDim: string;
-  /** Per priced line: item key, projected item key, amount, quantity. */
-  lines: Array<[string, string, number, number]>;
+  /** The tuples' numbers, or their keys where not numbered yet. */
+  dim: number | string;
+  projectDim: number | string;
+  /** Per priced line: item (number or key), projected item (number or key), amount, quantity. */
+  lines: Array<[number | string, number | string, number, number]>;
 }
 
 /**
@@ -96,7 +117,7 @@ export class UsageIngestion {
 
   private get numbers() {
     let n = numbering.get(this.ctx.db);
-    if (!n) numbering.set(this.ctx.db, (n = { dims: new TupleNumbers('usage_dims'), items: new TupleNumbers('usage_cost_items') }));
+    if (!n) numbering.set(this.ctx.db, (n = { dims: new TupleNumbers('usage_dims'), items: new TupleNumbers('usage_cost_items'), projectDims: new Map(), costItems: new Map() }));
     return n;
   }
 
@@ -161,7 +182,7 @@ export class UsageIngestion {
 
   /** Works out each record's counters, tuples and priced lines, and numbers the tuples not seen before. */
   private async prepare(records: IngestRecord[]): Promise<Prepared[]> {
-    const { dims, items } = this.numbers;
+    const { dims, items, projectDims, costItems } = this.numbers;
     const { catalog } = this.ctx;
     const missingDims = new Map<string, unknown[]>();
     const missingItems = new Map<string, unknown[]>();
@@ -173,21 +194,41 @@ export class UsageIngestion {
       const key = r.api_key_id ?? '';
       // The columns of repo.DIM_COLUMNS.
       const tuple: unknown[] = [r.kind, r.project_id, r.user_id ?? '', key, r.model ?? '', r.batch ? 1 : 0, r.kind === 'completions' ? (r.service_tier ?? 'default') : '', r.size ?? '', r.source ?? '', r.context_level ?? '', r.vector_store_id ?? ''];
-      const dim = tuple.join(SEP);
-      if (dims.get(dim) === undefined) missingDims.set(dim, tuple);
-      const projected = tuple.slice();
-      projected[2] = '';
-      projected[3] = '';
-      const projectDim = projected.join(SEP);
-      if (dims.get(projectDim) === undefined) missingDims.set(projectDim, projected);
+      const dimKey = tuple.join(SEP);
+      const dim = dims.get(dimKey) ?? dimKey;
+      if (dim === dimKey) missingDims.set(dimKey, tuple);
+      let projectDim: number | string | undefined = typeof dim === 'number' ? projectDims.get(dim) : undefined;
+      if (projectDim === undefined) {
+        const projected = tuple.slice();
+        projected[2] = '';
+        projected[3] = '';
+        const projectKey = projected.join(SEP);
+        projectDim = dims.get(projectKey) ?? projectKey;
+        if (projectDim === projectKey) missingDims.set(projectKey, projected);
+        else if (typeof dim === 'number') projectDims.set(dim, projectDim as number);
+      }
+      const known = typeof dim === 'number' ? costItems.get(dim) : undefined;
       const lines: Prepared['lines'] = [];
       for (const item of priceRecord(r, c, catalog)) {
+        const lineKey = `${item.line_item}${SEP}${item.unit}`;
+        const cached = known?.get(lineKey);
+        if (cached) {
+          lines.push([cached[0], cached[1], item.amount, item.quantity]);
+          continue;
+        }
         // The columns of repo.COST_ITEM_COLUMNS.
-        const full = `${r.project_id}${SEP}${key}${SEP}${item.line_item}${SEP}${item.unit}`;
-        const projectedItem = `${r.project_id}${SEP}${SEP}${item.line_item}${SEP}${item.unit}`;
-        if (items.get(full) === undefined) missingItems.set(full, [r.project_id, key, item.line_item, item.unit]);
-        if (items.get(projectedItem) === undefined) missingItems.set(projectedItem, [r.project_id, '', item.line_item, item.unit]);
-        lines.push([full, projectedItem, item.amount, item.quantity]);
+        const full = `${r.project_id}${SEP}${key}${SEP}${lineKey}`;
+        const projectedItem = `${r.project_id}${SEP}${SEP}${lineKey}`;
+        const id = items.get(full) ?? full;
+        if (id === full) missingItems.set(full, [r.project_id, key, item.line_item, item.unit]);
+        const pid = items.get(projectedItem) ?? projectedItem;
+        if (pid === projectedItem) missingItems.set(projectedItem, [r.project_id, '', item.line_item, item.unit]);
+        if (typeof dim === 'number' && typeof id === 'number' && typeof pid === 'number') {
+          let map = costItems.get(dim);
+          if (!map) costItems.set(dim, (map = new Map()));
+          map.set(lineKey, [id, pid]);
+        }
+        lines.push([id, pid, item.amount, item.quantity]);
       }
       out.push({ record: r, values: counterValues(c), dim, projectDim, lines });
     }
@@ -198,30 +239,32 @@ export class UsageIngestion {
 
   private async rollUp(prepared: Prepared[]) {
     const out = {
-      minute: new Rollup(MINUTE), hour: new Rollup(HOUR), day: new Rollup(DAY), projectHour: new Rollup(HOUR), projectDay: new Rollup(DAY),
-      costs: new Rollup(DAY), projectCosts: new Rollup(DAY),
+      minute: new Rollup(MINUTE, true), hour: new Rollup(HOUR, true), day: new Rollup(DAY, true),
+      projectHour: new Rollup(HOUR, true), projectDay: new Rollup(DAY, true),
+      costs: new Rollup(DAY, false), projectCosts: new Rollup(DAY, false),
     };
     const { dims, items } = this.numbers;
     for (let i = 0; i < prepared.length; i++) {
       if (i % SLICE === SLICE - 1) await yieldToEventLoop();
       const { record: r, values, dim, projectDim, lines } = prepared[i];
       const kind = USAGE_KINDS.indexOf(r.kind);
-      const full = dims.get(dim)!;
-      const projected = dims.get(projectDim)!;
+      const full = typeof dim === 'number' ? dim : dims.get(dim)!;
+      const projected = typeof projectDim === 'number' ? projectDim : dims.get(projectDim)!;
       const ts = r.timestamp;
       const m = ts - (ts % MINUTE);
       const h = ts - (ts % HOUR);
       const d = ts - (ts % DAY);
-      out.minute.add(m, full, [kind, m, full], values);
-      out.hour.add(h, full, [kind, h, full], values);
-      out.day.add(d, full, [kind, d, full], values);
-      out.projectHour.add(h, projected, [kind, h, projected], values);
-      out.projectDay.add(d, projected, [kind, d, projected], values);
+      out.minute.add(kind, m, full, values);
+      out.hour.add(kind, h, full, values);
+      out.day.add(kind, d, full, values);
+      out.projectHour.add(kind, h, projected, values);
+      out.projectDay.add(kind, d, projected, values);
       for (const [item, projectedItem, amount, quantity] of lines) {
-        const id = items.get(item)!;
-        const pid = items.get(projectedItem)!;
-        out.costs.add(d, id, [d, id], [amount, quantity]);
-        out.projectCosts.add(d, pid, [d, pid], [amount, quantity]);
+        const id = typeof item === 'number' ? item : items.get(item)!;
+        const pid = typeof projectedItem === 'number' ? projectedItem : items.get(projectedItem)!;
+        const sums = [amount, quantity];
+        out.costs.add(0, d, id, sums);
+        out.projectCosts.add(0, d, pid, sums);
       }
     }
     return out;
