@@ -2,7 +2,6 @@ import { type Selectable, sql } from 'kysely';
 import type { InviteTable } from '../../../db/tables/foundation.js';
 import type { Executor } from '../../../shared/context.js';
 import { pageBySeq, type PageRequest } from '../../../shared/pagination.js';
-import type { InviteProject } from './schemas.js';
 
 export type InviteRow = Selectable<InviteTable>;
 
@@ -38,11 +37,6 @@ export async function insertInvite(db: Executor, row: Omit<InviteRow, 'seq'>): P
 export async function markAccepted(db: Executor, id: string, now: number): Promise<boolean> {
   const result = await db.updateTable('invites').set({ status: 'accepted', accepted_at: now }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
-}
-
-export async function addProjectMemberships(db: Executor, userId: string, projects: InviteProject[], now: number): Promise<void> {
-  if (projects.length === 0) return;
-  await db.insertInto('project_users').values(projects.map((p) => ({ project_id: p.id, user_id: userId, role: p.role, added_at: now }))).execute();
 }
 
 export async function deleteInvite(db: Executor, id: string): Promise<void> {

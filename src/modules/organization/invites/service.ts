@@ -8,6 +8,7 @@ import { findProject } from '../projects/repository.js';
 import { findUserByEmail, insertUser } from '../users/repository.js';
 import type { User } from '../users/schemas.js';
 import { toUser } from '../users/service.js';
+import { insertProjectUser } from '../projects/users/repository.js';
 import * as repo from './repository.js';
 import { type AcceptInviteBody, type Invite, type InviteProject, INVITE_TTL_SECONDS, type InviteUserBody } from './schemas.js';
 
@@ -121,7 +122,7 @@ export class InvitesService {
       if (!(await repo.markAccepted(tx, id, now))) throw badRequest(`Invite '${id}' has already been accepted.`, 'invite_id', 'invite_accepted');
       const user = { id: newId('user'), name: body.name, email: invite.email, role: invite.role, added_at: now };
       await insertUser(tx, user);
-      await repo.addProjectMemberships(tx, user.id, projects, now);
+      for (const p of projects) await insertProjectUser(tx, { project_id: p.id, user_id: user.id, role: p.role, added_at: now });
       await writeAudit(tx, this.ctx.clock, actor, { type: 'invite.accepted', resourceId: id, details: { id } });
       return toUser({ ...user, seq: 0 });
     });
