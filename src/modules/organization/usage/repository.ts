@@ -17,28 +17,29 @@ export const COST_ITEM_COLUMNS = ['project_id', 'api_key_id', 'line_item', 'quan
 const CHUNKS = [500, 100, 20, 5, 1];
 const texts = new Map<string, string>();
 
-function bulkText(dialect: DialectName, head: string, width: number, rows: number, tail: string): string {
-  const key = `${dialect}:${head}:${rows}`;
+/** `head values tuple,tuple,... tail` for `rows` rows; `tuple` is the SQL of one row, `?` standing for a parameter. */
+function bulkText(dialect: DialectName, head: string, tuple: string, rows: number, tail: string): string {
+  const key = `${dialect}:${head}:${tuple}:${rows}`;
   let text = texts.get(key);
   if (text === undefined) {
     let n = 0;
-    const tuple = () => `(${Array.from({ length: width }, () => (dialect === 'postgres' ? `$${++n}` : '?')).join(',')})`;
-    text = `${head} values ${Array.from({ length: rows }, tuple).join(',')} ${tail}`;
+    const one = () => (dialect === 'postgres' ? tuple.replace(/\?/g, () => `$${++n}`) : tuple);
+    text = `${head} values ${Array.from({ length: rows }, one).join(',')} ${tail}`;
     texts.set(key, text);
   }
   return text;
 }
 
+const placeholders = (n: number) => `(${Array.from({ length: n }, () => '?').join(',')})`;
+
 /** Runs `head values (...),(...) tail` over `rows` in fixed-size chunks; yields to the event loop between chunks. */
-async function bulk<R>(db: Executor, dialect: DialectName, head: string, tail: string, rows: unknown[][], collect?: (r: R[]) => void): Promise<void> {
-  if (rows.length === 0) return;
-  const width = rows[0].length;
+async function bulk<R>(db: Executor, dialect: DialectName, head: string, tail: string, rows: readonly (readonly unknown[])[], collect?: (r: R[]) => void, tuple = placeholders(rows[0]?.length ?? 0)): Promise<void> {
   let i = 0;
   while (i < rows.length) {
     const size = CHUNKS.find((c) => c <= rows.length - i)!;
     const params: unknown[] = [];
     for (let j = i; j < i + size; j++) for (const v of rows[j]) params.push(v);
-    const result = await db.executeQuery<R>(CompiledQuery.raw(bulkText(dialect, head, width, size, tail), params));
+    const result = await db.executeQuery<R>(CompiledQuery.raw(bulkText(dialect, head, tuple, size, tail), params));
     collect?.(result.rows);
     i += size;
     if (i < rows.length) await new Promise((resolve) => setImmediate(resolve));
@@ -71,14 +72,19 @@ export async function numberTuples(db: Executor, dialect: DialectName, table: 'u
   return out;
 }
 
-/** Adds rows (kind, bucket_start, dim_id, then every counter) into a rollup: new keys are inserted, existing ones summed. */
-export async function upsertRollup(db: Executor, dialect: DialectName, table: RollupTable, rows: unknown[][]): Promise<void> {
-  const set = COUNTERS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
-  await bulk(db, dialect, `insert into ${table} (kind, bucket_start, dim_id, ${COUNTERS.join(', ')})`, `on conflict (kind, bucket_start, dim_id) do update set ${set}`, rows);
+/**
+ * Adds rows of one kind, `[kind, bucket_start, dim_id, ...counters]` with the kind's `counters` in
+ * storage order (COUNTERS), into a rollup: new keys are inserted, existing ones summed. The other
+ * counters of a new row are 0, written into the SQL rather than bound.
+ */
+export async function upsertRollup(db: Executor, dialect: DialectName, table: RollupTable, counters: readonly Counter[], rows: readonly (readonly number[])[]): Promise<void> {
+  const set = counters.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
+  const tuple = `(?, ?, ?, ${COUNTERS.map((c) => (counters.includes(c) ? '?' : '0')).join(', ')})`;
+  await bulk(db, dialect, `insert into ${table} (kind, bucket_start, dim_id, ${COUNTERS.join(', ')})`, `on conflict (kind, bucket_start, dim_id) do update set ${set}`, rows, undefined, tuple);
 }
 
 /** Adds rows (bucket_start, item_id, amount, quantity) into a cost rollup. */
-export async function upsertCosts(db: Executor, dialect: DialectName, table: CostTable, rows: unknown[][]): Promise<void> {
+export async function upsertCosts(db: Executor, dialect: DialectName, table: CostTable, rows: readonly (readonly number[])[]): Promise<void> {
   const set = `amount = ${table}.amount + excluded.amount, quantity = ${table}.quantity + excluded.quantity`;
   await bulk(db, dialect, `insert into ${table} (bucket_start, item_id, amount, quantity)`, `on conflict (bucket_start, item_id) do update set ${set}`, rows);
 }

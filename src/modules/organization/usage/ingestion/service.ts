@@ -4,10 +4,10 @@ import type { DB } from '../../../../db/schema.js';
 import { type AppContext, inTransaction } from '../../../../shared/context.js';
 import { ApiError, badRequest, validationError } from '../../../../shared/errors.js';
 import { validatorCompiler } from '../../../../shared/validation.js';
-import { completionsBreakdown, type Counter, KINDS, USAGE_KINDS } from '../kinds.js';
+import { COUNTERS, type Counter, KINDS, USAGE_KINDS } from '../kinds.js';
 import * as repo from '../repository.js';
 import { IngestBody, type IngestRecord, type IngestResult } from '../schemas.js';
-import { priceRecord } from './pricing.js';
+import { type Counters, type LinePlan, pricePlan } from './pricing.js';
 
 /** Records may be stamped up to this far ahead of the server clock (clock skew), not more. */
 const MAX_FUTURE_SECONDS = 3600;
@@ -22,6 +22,10 @@ type Validator = ReturnType<FastifySchemaCompiler<unknown>> & { errors?: unknown
 const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
 const SEP = '\u001f';
 
+/** Each kind's stored counters, in storage order (the order rollup rows carry them). */
+const STORED: ReadonlyArray<readonly Counter[]> = USAGE_KINDS.map((k) => COUNTERS.filter((c) => KINDS[k].counters.includes(c)));
+const KIND_INDEX = new Map<string, number>(USAGE_KINDS.map((k, i) => [k, i]));
+
 /**
  * The numbers of a dimension table's tuples (usage_dims, usage_cost_items), kept in memory per
  * database. Tuples are numbered once and never change, so a cached number stays right; tuples
@@ -35,27 +39,34 @@ class TupleNumbers {
     return this.ids.get(key);
   }
 
-  /** Numbers the tuples not yet known (key: the tuple's values joined by SEP). */
-  async resolve(ctx: AppContext, missing: Map<string, unknown[]>): Promise<void> {
-    if (missing.size === 0) return;
-    const rows = await repo.numberTuples(ctx.db, ctx.dialect, this.table, [...missing.keys()].sort().map((k) => missing.get(k)!));
+  /** Numbers the tuples (key: the tuple's values joined by SEP) not known yet. */
+  async resolve(ctx: AppContext, tuples: Map<string, unknown[]>): Promise<void> {
+    const missing = [...tuples.keys()].filter((k) => !this.ids.has(k)).sort();
+    if (missing.length === 0) return;
+    const rows = await repo.numberTuples(ctx.db, ctx.dialect, this.table, missing.map((k) => tuples.get(k)!));
     for (const [id, ...tuple] of rows) this.ids.set(tuple.join(SEP), Number(id));
   }
 }
 
-/**
- * Per database: the tuple numbers, and what follows from a dimension tuple's number (its
- * per-project projection; its cost items per line item and unit), so that a record of a known
- * tuple needs one lookup by its full key.
- */
-interface Numbering {
-  dims: TupleNumbers;
-  items: TupleNumbers;
-  projectDims: Map<number, number>;
-  costItems: Map<number, Map<string, [number, number]>>;
+const numbering = new WeakMap<Kysely<DB>, { dims: TupleNumbers; items: TupleNumbers }>();
+
+/** What every record of one dimension tuple contributes to, worked out once per tuple. */
+interface TuplePlan {
+  kind: number;
+  /** The kind's stored counters, in storage order. */
+  counters: readonly Counter[];
+  /** The tuple's number, and that of its per-project projection (no user, no key). */
+  dim: number;
+  projectDim: number;
+  /** The lines its records may be billed on, with their cost items (per key and per project). */
+  lines: Array<{ price: LinePlan; item: number; projectItem: number }>;
 }
 
-const numbering = new WeakMap<Kysely<DB>, Numbering>();
+/** The key of a record's dimension tuple: the columns of repo.DIM_COLUMNS joined by SEP. */
+function tupleKey(r: IngestRecord): string {
+  return `${r.kind}${SEP}${r.project_id}${SEP}${r.user_id ?? ''}${SEP}${r.api_key_id ?? ''}${SEP}${r.model ?? ''}${SEP}${r.batch ? 1 : 0}${SEP}${
+    r.kind === 'completions' ? (r.service_tier ?? 'default') : ''}${SEP}${r.size ?? ''}${SEP}${r.source ?? ''}${SEP}${r.context_level ?? ''}${SEP}${r.vector_store_id ?? ''}`;
+}
 
 /**
  * Rollup rows of one batch: per bucket and tuple number, `[kind, bucket, id, ...values]` (or,
@@ -68,19 +79,22 @@ class Rollup {
   constructor(private readonly width: number, private readonly kinded: boolean) {
     this.offset = kinded ? 3 : 2;
   }
-  add(kind: number, bucket: number, id: number, values: readonly number[]): void {
+  add(kind: number, bucket: number, id: number, values: ArrayLike<number>, n: number): void {
     const index = bucket / this.width;
     let rows = this.buckets.get(index);
     if (rows === undefined) this.buckets.set(index, (rows = new Map()));
     const row = rows.get(id);
+    const offset = this.offset;
     if (row === undefined) {
-      const fresh = this.kinded ? [kind, bucket, id] : [bucket, id];
-      for (let i = 0; i < values.length; i++) fresh.push(values[i]);
+      const fresh = new Array<number>(offset + n);
+      if (this.kinded) fresh[0] = kind;
+      fresh[offset - 2] = bucket;
+      fresh[offset - 1] = id;
+      for (let i = 0; i < n; i++) fresh[offset + i] = values[i];
       rows.set(id, fresh);
       return;
     }
-    const offset = this.offset;
-    for (let i = 0; i < values.length; i++) row[offset + i] += values[i];
+    for (let i = 0; i < n; i++) row[offset + i] += values[i];
   }
   /** Rows in (bucket, tuple) order: concurrent writers then lock rows in the same order (no deadlocks on PostgreSQL). */
   sorted(): number[][] {
@@ -91,17 +105,16 @@ class Rollup {
     }
     return out;
   }
-}
-
-/** What a record contributes, resolved before the batch's transaction. */
-interface Prepared {
-  record: IngestRecord;
-  values: number[];
-  /** The tuples' numbers, or their keys where not numbered yet. */
-  dim: number | string;
-  projectDim: number | string;
-  /** Per priced line: item (number or key), projected item (number or key), amount, quantity. */
-  lines: Array<[number | string, number | string, number, number]>;
+  /** The sorted rows per kind, kinds in order. */
+  byKind(): Map<number, number[][]> {
+    const out = new Map<number, number[][]>();
+    for (const row of this.sorted()) {
+      let rows = out.get(row[0]);
+      if (!rows) out.set(row[0], (rows = []));
+      rows.push(row);
+    }
+    return new Map([...out].sort(([a], [b]) => a - b));
+  }
 }
 
 /**
@@ -112,12 +125,14 @@ interface Prepared {
  */
 export class UsageIngestion {
   private validator?: Validator;
+  /** Plans by tuple key; prices come from this context's catalog. */
+  private readonly plans = new Map<string, TuplePlan>();
 
   constructor(private readonly ctx: AppContext) {}
 
   private get numbers() {
     let n = numbering.get(this.ctx.db);
-    if (!n) numbering.set(this.ctx.db, (n = { dims: new TupleNumbers('usage_dims'), items: new TupleNumbers('usage_cost_items'), projectDims: new Map(), costItems: new Map() }));
+    if (!n) numbering.set(this.ctx.db, (n = { dims: new TupleNumbers('usage_dims'), items: new TupleNumbers('usage_cost_items') }));
     return n;
   }
 
@@ -131,20 +146,19 @@ export class UsageIngestion {
 
   /** Checks what the schema cannot, then stores the batch atomically; a retried record is not counted twice. */
   async ingest(records: IngestRecord[]): Promise<IngestResult> {
-    await this.check(records);
-    const prepared = await this.prepare(records);
+    const plans = await this.check(records);
     const now = this.ctx.clock.now();
     const { dialect } = this.ctx;
     return inTransaction(this.ctx, async (tx) => {
       const inserted = await repo.insertRecords(tx, dialect, records.map((r) => r.id), now);
       if (inserted.size > 0) {
-        const fresh = inserted.size === records.length ? prepared : prepared.filter((p) => inserted.has(p.record.id));
-        const r = await this.rollUp(fresh);
-        await repo.upsertRollup(tx, dialect, 'usage_1m', r.minute.sorted());
-        await repo.upsertRollup(tx, dialect, 'usage_1h', r.hour.sorted());
-        await repo.upsertRollup(tx, dialect, 'usage_1d', r.day.sorted());
-        await repo.upsertRollup(tx, dialect, 'usage_projects_1h', r.projectHour.sorted());
-        await repo.upsertRollup(tx, dialect, 'usage_projects_1d', r.projectDay.sorted());
+        const r = await this.rollUp(records, plans, inserted.size === records.length ? undefined : inserted);
+        const usage: Array<[repo.RollupTable, Rollup]> = [
+          ['usage_1m', r.minute], ['usage_1h', r.hour], ['usage_1d', r.day], ['usage_projects_1h', r.projectHour], ['usage_projects_1d', r.projectDay],
+        ];
+        for (const [table, rollup] of usage) {
+          for (const [kind, rows] of rollup.byKind()) await repo.upsertRollup(tx, dialect, table, STORED[kind], rows);
+        }
         await repo.upsertCosts(tx, dialect, 'usage_costs_1d', r.costs.sorted());
         await repo.upsertCosts(tx, dialect, 'usage_costs_projects_1d', r.projectCosts.sorted());
       }
@@ -152,10 +166,14 @@ export class UsageIngestion {
     });
   }
 
-  private async check(records: IngestRecord[]): Promise<void> {
+  /** Checks each record against what the schema cannot express, and finds (or makes) the plan of its tuple. */
+  private async check(records: IngestRecord[]): Promise<TuplePlan[]> {
     const latest = this.ctx.clock.now() + MAX_FUTURE_SECONDS;
     const ids = new Set<string>();
     const projects = new Map<string, number>();
+    const plans = new Array<TuplePlan>(records.length);
+    /** Records whose tuple has no plan yet, by tuple key. */
+    const unplanned = new Map<string, number[]>();
     for (let i = 0; i < records.length; i++) {
       if (i % SLICE === SLICE - 1) await yieldToEventLoop();
       const r = records[i];
@@ -163,129 +181,126 @@ export class UsageIngestion {
       ids.add(r.id);
       if (r.timestamp > latest) throw badRequest(`Record ${i}: timestamp ${r.timestamp} is in the future.`, `records[${i}].timestamp`);
       if (!projects.has(r.project_id)) projects.set(r.project_id, i);
-      if (r.kind !== 'completions') continue;
-      const c = countersOf(r);
-      const b = completionsBreakdown(c);
-      const parts: Array<[number, Counter, string]> = [
-        [b.input_uncached_tokens, 'input_cached_tokens', 'input_cached_tokens + input_cache_write_tokens exceeds input_tokens'],
-        [b.input_text_tokens, 'input_audio_tokens', 'uncached input_audio_tokens + input_image_tokens exceed the uncached input tokens'],
-        [b.input_cached_text_tokens, 'input_cached_audio_tokens', 'input_cached_audio_tokens + input_cached_image_tokens exceed input_cached_tokens'],
-        [b.output_text_tokens, 'output_audio_tokens', 'output_audio_tokens + output_image_tokens exceed output_tokens'],
-      ];
-      for (const [left, field, message] of parts) if (left < 0) throw badRequest(`Record ${i}: ${message}.`, `records[${i}].${field}`);
+      if (r.kind === 'completions') checkCompletion(r, i);
+      const key = tupleKey(r);
+      const plan = this.plans.get(key);
+      if (plan !== undefined) {
+        plans[i] = plan;
+      } else {
+        const waiting = unplanned.get(key);
+        if (waiting) waiting.push(i);
+        else unplanned.set(key, [i]);
+      }
     }
     const known = await repo.existingProjectIds(this.ctx.db, [...projects.keys()]);
     for (const [id, i] of projects) {
       if (!known.has(id)) throw new ApiError(400, `Record ${i}: no such project: '${id}'.`, 'invalid_request_error', `records[${i}].project_id`, 'not_found');
     }
-  }
-
-  /** Works out each record's counters, tuples and priced lines, and numbers the tuples not seen before. */
-  private async prepare(records: IngestRecord[]): Promise<Prepared[]> {
-    const { dims, items, projectDims, costItems } = this.numbers;
-    const { catalog } = this.ctx;
-    const missingDims = new Map<string, unknown[]>();
-    const missingItems = new Map<string, unknown[]>();
-    const out: Prepared[] = [];
-    for (let i = 0; i < records.length; i++) {
-      if (i % SLICE === SLICE - 1) await yieldToEventLoop();
-      const r = records[i];
-      const c = countersOf(r);
-      const key = r.api_key_id ?? '';
-      // The columns of repo.DIM_COLUMNS.
-      const tuple: unknown[] = [r.kind, r.project_id, r.user_id ?? '', key, r.model ?? '', r.batch ? 1 : 0, r.kind === 'completions' ? (r.service_tier ?? 'default') : '', r.size ?? '', r.source ?? '', r.context_level ?? '', r.vector_store_id ?? ''];
-      const dimKey = tuple.join(SEP);
-      const dim = dims.get(dimKey) ?? dimKey;
-      if (dim === dimKey) missingDims.set(dimKey, tuple);
-      let projectDim: number | string | undefined = typeof dim === 'number' ? projectDims.get(dim) : undefined;
-      if (projectDim === undefined) {
-        const projected = tuple.slice();
-        projected[2] = '';
-        projected[3] = '';
-        const projectKey = projected.join(SEP);
-        projectDim = dims.get(projectKey) ?? projectKey;
-        if (projectDim === projectKey) missingDims.set(projectKey, projected);
-        else if (typeof dim === 'number') projectDims.set(dim, projectDim as number);
+    if (unplanned.size > 0) {
+      await this.plan([...unplanned.values()].map((waiting) => records[waiting[0]]));
+      for (const [key, waiting] of unplanned) {
+        const plan = this.plans.get(key)!;
+        for (const i of waiting) plans[i] = plan;
       }
-      const known = typeof dim === 'number' ? costItems.get(dim) : undefined;
-      const lines: Prepared['lines'] = [];
-      for (const item of priceRecord(r, c, catalog)) {
-        const lineKey = `${item.line_item}${SEP}${item.unit}`;
-        const cached = known?.get(lineKey);
-        if (cached) {
-          lines.push([cached[0], cached[1], item.amount, item.quantity]);
-          continue;
-        }
-        // The columns of repo.COST_ITEM_COLUMNS.
-        const full = `${r.project_id}${SEP}${key}${SEP}${lineKey}`;
-        const projectedItem = `${r.project_id}${SEP}${SEP}${lineKey}`;
-        const id = items.get(full) ?? full;
-        if (id === full) missingItems.set(full, [r.project_id, key, item.line_item, item.unit]);
-        const pid = items.get(projectedItem) ?? projectedItem;
-        if (pid === projectedItem) missingItems.set(projectedItem, [r.project_id, '', item.line_item, item.unit]);
-        if (typeof dim === 'number' && typeof id === 'number' && typeof pid === 'number') {
-          let map = costItems.get(dim);
-          if (!map) costItems.set(dim, (map = new Map()));
-          map.set(lineKey, [id, pid]);
-        }
-        lines.push([id, pid, item.amount, item.quantity]);
-      }
-      out.push({ record: r, values: counterValues(c), dim, projectDim, lines });
     }
-    await dims.resolve(this.ctx, missingDims);
-    await items.resolve(this.ctx, missingItems);
-    return out;
+    return plans;
   }
 
-  private async rollUp(prepared: Prepared[]) {
+  /** Numbers the tuples of these records (one record per tuple), their projections and cost items, and plans them. */
+  private async plan(examples: IngestRecord[]): Promise<void> {
+    const { dims, items } = this.numbers;
+    const dimTuples = new Map<string, unknown[]>();
+    const itemTuples = new Map<string, unknown[]>();
+    const drafts = examples.map((r) => {
+      // The columns of repo.DIM_COLUMNS.
+      const tuple: unknown[] = [r.kind, r.project_id, r.user_id ?? '', r.api_key_id ?? '', r.model ?? '', r.batch ? 1 : 0, r.kind === 'completions' ? (r.service_tier ?? 'default') : '', r.size ?? '', r.source ?? '', r.context_level ?? '', r.vector_store_id ?? ''];
+      const projected = tuple.slice();
+      projected[2] = '';
+      projected[3] = '';
+      const key = tuple.join(SEP);
+      const projectKey = projected.join(SEP);
+      dimTuples.set(key, tuple);
+      dimTuples.set(projectKey, projected);
+      const lines = pricePlan({ kind: r.kind, model: r.model ?? '', batch: r.batch === true, size: r.size ?? '' }, this.ctx.catalog).map((price) => {
+        // The columns of repo.COST_ITEM_COLUMNS.
+        const item = [r.project_id, r.api_key_id ?? '', price.line_item, price.unit];
+        const projectItem = [r.project_id, '', price.line_item, price.unit];
+        const itemKey = item.join(SEP);
+        const projectItemKey = projectItem.join(SEP);
+        itemTuples.set(itemKey, item);
+        itemTuples.set(projectItemKey, projectItem);
+        return { price, itemKey, projectItemKey };
+      });
+      return { kind: KIND_INDEX.get(r.kind)!, key, projectKey, lines };
+    });
+    await dims.resolve(this.ctx, dimTuples);
+    await items.resolve(this.ctx, itemTuples);
+    for (const d of drafts) {
+      this.plans.set(d.key, {
+        kind: d.kind,
+        counters: STORED[d.kind],
+        dim: dims.get(d.key)!,
+        projectDim: dims.get(d.projectKey)!,
+        lines: d.lines.map((l) => ({ price: l.price, item: items.get(l.itemKey)!, projectItem: items.get(l.projectItemKey)! })),
+      });
+    }
+  }
+
+  /** Sums the records (those in `fresh`, or all) per bucket and tuple, and prices them into daily costs. */
+  private async rollUp(records: IngestRecord[], plans: TuplePlan[], fresh: Set<string> | undefined) {
     const out = {
       minute: new Rollup(MINUTE, true), hour: new Rollup(HOUR, true), day: new Rollup(DAY, true),
       projectHour: new Rollup(HOUR, true), projectDay: new Rollup(DAY, true),
       costs: new Rollup(DAY, false), projectCosts: new Rollup(DAY, false),
     };
-    const { dims, items } = this.numbers;
-    for (let i = 0; i < prepared.length; i++) {
+    // Scratch space, reused from record to record: the counters by name and in storage order, a cost line's sums.
+    const c = Object.fromEntries(COUNTERS.map((name) => [name, 0])) as Counters;
+    const values = new Array<number>(COUNTERS.length).fill(0);
+    const sums = [0, 0];
+    for (let i = 0; i < records.length; i++) {
       if (i % SLICE === SLICE - 1) await yieldToEventLoop();
-      const { record: r, values, dim, projectDim, lines } = prepared[i];
-      const kind = USAGE_KINDS.indexOf(r.kind);
-      const full = typeof dim === 'number' ? dim : dims.get(dim)!;
-      const projected = typeof projectDim === 'number' ? projectDim : dims.get(projectDim)!;
+      const r = records[i];
+      if (fresh !== undefined && !fresh.has(r.id)) continue;
+      const p = plans[i];
+      const counters = p.counters;
+      for (let j = 0; j < counters.length; j++) {
+        const name = counters[j];
+        c[name] = values[j] = r[name] ?? (name === 'num_model_requests' ? 1 : 0);
+      }
+      const n = counters.length;
       const ts = r.timestamp;
-      const m = ts - (ts % MINUTE);
       const h = ts - (ts % HOUR);
       const d = ts - (ts % DAY);
-      out.minute.add(kind, m, full, values);
-      out.hour.add(kind, h, full, values);
-      out.day.add(kind, d, full, values);
-      out.projectHour.add(kind, h, projected, values);
-      out.projectDay.add(kind, d, projected, values);
-      for (const [item, projectedItem, amount, quantity] of lines) {
-        const id = typeof item === 'number' ? item : items.get(item)!;
-        const pid = typeof projectedItem === 'number' ? projectedItem : items.get(projectedItem)!;
-        const sums = [amount, quantity];
-        out.costs.add(0, d, id, sums);
-        out.projectCosts.add(0, d, pid, sums);
+      out.minute.add(p.kind, ts - (ts % MINUTE), p.dim, values, n);
+      out.hour.add(p.kind, h, p.dim, values, n);
+      out.day.add(p.kind, d, p.dim, values, n);
+      out.projectHour.add(p.kind, h, p.projectDim, values, n);
+      out.projectDay.add(p.kind, d, p.projectDim, values, n);
+      for (const line of p.lines) {
+        const quantity = line.price.quantity(c);
+        if (quantity <= 0) continue;
+        sums[0] = line.price.amount(quantity, c);
+        sums[1] = quantity;
+        out.costs.add(0, d, line.item, sums, 2);
+        out.projectCosts.add(0, d, line.projectItem, sums, 2);
       }
     }
     return out;
   }
 }
 
-/** A record's counters with their defaults: absent ones are 0, `num_model_requests` 1 where the kind counts requests. */
-export function countersOf(r: IngestRecord): Record<Counter, number> {
-  // Reads only the fields the record's kind can carry (absent properties are slow to look up).
-  const c: Record<Counter, number> = {
-    input_tokens: 0, output_tokens: 0, input_cached_tokens: 0, input_cache_write_tokens: 0, input_audio_tokens: 0,
-    input_cached_audio_tokens: 0, input_image_tokens: 0, input_cached_image_tokens: 0, output_audio_tokens: 0,
-    output_image_tokens: 0, num_model_requests: 0, images: 0, characters: 0, seconds: 0, usage_bytes: 0, num_sessions: 0, num_requests: 0,
-  };
-  for (const name of KINDS[r.kind].counters) c[name] = r[name] ?? (name === 'num_model_requests' ? 1 : 0);
-  return c;
+/** Rejects a completions record whose parts exceed their totals. */
+function checkCompletion(r: IngestRecord, i: number): void {
+  const cached = r.input_cached_tokens ?? 0;
+  const uncached = (r.input_tokens ?? 0) - cached - (r.input_cache_write_tokens ?? 0);
+  const text = uncached - (r.input_audio_tokens ?? 0) - (r.input_image_tokens ?? 0);
+  const cachedText = cached - (r.input_cached_audio_tokens ?? 0) - (r.input_cached_image_tokens ?? 0);
+  const outputText = (r.output_tokens ?? 0) - (r.output_audio_tokens ?? 0) - (r.output_image_tokens ?? 0);
+  if (uncached >= 0 && text >= 0 && cachedText >= 0 && outputText >= 0) return;
+  const [field, message]: [Counter, string] =
+    uncached < 0 ? ['input_cached_tokens', 'input_cached_tokens + input_cache_write_tokens exceeds input_tokens']
+    : text < 0 ? ['input_audio_tokens', 'uncached input_audio_tokens + input_image_tokens exceed the uncached input tokens']
+    : cachedText < 0 ? ['input_cached_audio_tokens', 'input_cached_audio_tokens + input_cached_image_tokens exceed input_cached_tokens']
+    : ['output_audio_tokens', 'output_audio_tokens + output_image_tokens exceed output_tokens'];
+  throw badRequest(`Record ${i}: ${message}.`, `records[${i}].${field}`);
 }
-
-/** The counters in storage order (COUNTERS). */
-const counterValues = (c: Record<Counter, number>): number[] => [
-  c.input_tokens, c.output_tokens, c.input_cached_tokens, c.input_cache_write_tokens, c.input_audio_tokens,
-  c.input_cached_audio_tokens, c.input_image_tokens, c.input_cached_image_tokens, c.output_audio_tokens,
-  c.output_image_tokens, c.num_model_requests, c.images, c.characters, c.seconds, c.usage_bytes, c.num_sessions, c.num_requests,
-];
