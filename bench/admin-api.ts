@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { load, printTable, startProcess, stopProcess } from './lib.js';
+import { load, printTable, startProcess, stopProcess, SERVER_ARGS } from './lib.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   }
   const port = 18000 + Math.floor(Math.random() * 1000);
   const base = `http://127.0.0.1:${port}`;
-  const server = await startProcess(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const server = await startProcess(process.execPath, SERVER_ARGS, {
     PORT: String(port), DATABASE_URL: databaseUrl, ORGPLANE_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn',
   }, `${base}/healthz`);
   const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };

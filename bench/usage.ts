@@ -18,7 +18,8 @@ import { bootstrapOrganization } from '../src/modules/organization/bootstrap/ser
 import { demoRecords, seedDemoOrganization, type DemoShape } from '../src/modules/organization/usage/ingestion/demo.js';
 import { UsageIngestion } from '../src/modules/organization/usage/ingestion/service.js';
 import { systemClock } from '../src/shared/clock.js';
-import { startProcess, stopProcess } from './lib.js';
+import { contextOf } from '../src/shared/context.js';
+import { startProcess, stopProcess, SERVER_ARGS } from './lib.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const shape: DemoShape = {
@@ -61,7 +62,7 @@ async function main() {
   }
   const database = await openDatabase(url, { pgSchema });
   await migrateToLatest(database);
-  const ctx = { db: database.db, dialect: database.dialect, clock: systemClock, catalog: await loadCatalog() };
+  const ctx = contextOf(database, systemClock, await loadCatalog());
   await bootstrapOrganization(ctx, { adminKey });
   const org = await seedDemoOrganization(ctx, shape);
   log(`${database.dialect}: ${shape.records} records over ${shape.days} days, ${shape.projects} projects, ${shape.keys} keys, ${org.models.length} models`);
@@ -95,7 +96,7 @@ async function main() {
   // 2. orgplane in its own process on the same database.
   const port = 19000 + Math.floor(Math.random() * 1000);
   const base = `http://127.0.0.1:${port}`;
-  const server = await startProcess(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const server = await startProcess(process.execPath, SERVER_ARGS, {
     PORT: String(port), DATABASE_URL: serverUrl, LOG_LEVEL: 'warn', ORGPLANE_BODY_LIMIT: String(64 * 1024 * 1024),
   }, `${base}/healthz`);
   const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };

@@ -5,13 +5,14 @@ import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { bootstrapOrganization } from './modules/organization/bootstrap/service.js';
 import { systemClock } from './shared/clock.js';
+import { contextOf } from './shared/context.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
   const catalog = await loadCatalog(config.modelCatalogPath);
-  const ctx = { db: database.db, dialect: database.dialect, clock: systemClock, catalog, reader: database.reader };
+  const ctx = contextOf(database, systemClock, catalog);
 
   const boot = await bootstrapOrganization(ctx, { adminKey: config.bootstrapAdminKey, ownerEmail: process.env.ORGPLANE_OWNER_EMAIL || undefined });
   if (boot) {

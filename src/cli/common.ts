@@ -3,7 +3,7 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { systemClock } from '../shared/clock.js';
-import type { AppContext } from '../shared/context.js';
+import { type AppContext, contextOf } from '../shared/context.js';
 import { ApiError } from '../shared/errors.js';
 
 /** Opens the configured database (DATABASE_URL), brings it up to date and builds the service context. */
@@ -12,7 +12,7 @@ export async function openContext(): Promise<{ ctx: AppContext; close: () => Pro
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
   const catalog = await loadCatalog(config.modelCatalogPath);
-  return { ctx: { db: database.db, dialect: database.dialect, clock: systemClock, catalog }, close: () => database.close() };
+  return { ctx: contextOf(database, systemClock, catalog), close: () => database.close() };
 }
 
 /** Runs a command's main, printing failures (API errors with their parameter) on stderr. */

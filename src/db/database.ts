@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { DB } from './schema.js';
 import { cachingConnection } from './sqlite-cache.js';
 import { openSqliteReader, registerSqlFunctions, type SqliteReader } from './sqlite-reader.js';
+import { openSqliteWriter, type SqliteWriter } from './sqlite-writer.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -17,6 +18,8 @@ export interface Database {
   schema?: string;
   /** SQLite on a file only: a connection on another thread for heavy reads (analytics). */
   reader?: SqliteReader;
+  /** SQLite on a file only: a connection on another thread for bulk writes (usage ingestion). */
+  writer?: SqliteWriter;
   close(): Promise<void>;
 }
 
@@ -42,13 +45,17 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     sqlite.pragma('busy_timeout = 5000');
     registerSqlFunctions(sqlite);
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingConnection(sqlite) }) });
-    // An in-memory database is private to its connection: it has no second reader.
-    const reader = path === ':memory:' || path === '' ? undefined : openSqliteReader(resolve(path));
+    // An in-memory database is private to its connection: it has no second reader or writer.
+    const file = path !== ':memory:' && path !== '';
+    const reader = file ? openSqliteReader(resolve(path)) : undefined;
+    const writer = file ? openSqliteWriter(resolve(path)) : undefined;
     return {
       db,
       dialect: 'sqlite',
       reader,
+      writer,
       close: async () => {
+        await writer?.close();
         await reader?.close();
         await db.destroy();
       },

@@ -1,7 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ModelCatalog } from '../catalog/index.js';
-import type { DialectName } from '../db/database.js';
+import type { Database, DialectName } from '../db/database.js';
 import type { SqliteReader } from '../db/sqlite-reader.js';
+import type { SqliteWriter } from '../db/sqlite-writer.js';
 import type { DB } from '../db/schema.js';
 import type { Clock } from './clock.js';
 
@@ -14,6 +15,13 @@ export interface AppContext {
   catalog: ModelCatalog;
   /** SQLite: where heavy reads run without blocking the main thread (absent: they use `db`). */
   reader?: SqliteReader;
+  /** SQLite: where bulk writes run without blocking the main thread (absent: they use `db`). */
+  writer?: SqliteWriter;
+}
+
+/** The context of an open database. */
+export function contextOf(database: Database, clock: Clock, catalog: ModelCatalog): AppContext {
+  return { db: database.db, dialect: database.dialect, clock, catalog, reader: database.reader, writer: database.writer };
 }
 
 /** A database handle inside a transaction (or the plain handle for reads). */

@@ -10,7 +10,7 @@ import { openDatabase, type Database, type DialectName } from '../../src/db/data
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { bootstrapOrganization, type BootstrapResult } from '../../src/modules/organization/bootstrap/service.js';
 import { ManualClock } from '../../src/shared/clock.js';
-import type { AppContext } from '../../src/shared/context.js';
+import { type AppContext, contextOf } from '../../src/shared/context.js';
 import { assertComponent } from './spec.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -62,7 +62,7 @@ export class TestServer {
       });
     }
     await migrateToLatest(this.database);
-    this.ctx = { db: this.database.db, dialect: this.database.dialect, clock: this.clock, catalog: await loadCatalog(), reader: this.database.reader };
+    this.ctx = contextOf(this.database, this.clock, await loadCatalog());
     this.boot = (await bootstrapOrganization(this.ctx))!;
     this.app = await buildApp({ ctx: this.ctx, bodyLimit: 64 * 1024 });
     const address = await this.app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import type { DialectName } from '../../../db/database.js';
+import type { WriteStatement } from '../../../db/write-script.js';
 import type { AppContext, Executor } from '../../../shared/context.js';
 import { COUNTERS, type Counter, type Dimension } from './kinds.js';
 
@@ -32,61 +33,60 @@ function bulkText(dialect: DialectName, head: string, tuple: string, rows: numbe
 
 const placeholders = (n: number) => `(${Array.from({ length: n }, () => '?').join(',')})`;
 
-/** Runs `head values (...),(...) tail` over `rows` in fixed-size chunks; yields to the event loop between chunks. */
-async function bulk<R>(db: Executor, dialect: DialectName, head: string, tail: string, rows: readonly (readonly unknown[])[], collect?: (r: R[]) => void, tuple = placeholders(rows[0]?.length ?? 0)): Promise<void> {
+/** The statements writing `rows` as `head values (...),(...) tail`, in fixed-size chunks. */
+function bulk(dialect: DialectName, head: string, tail: string, rows: readonly (readonly unknown[])[], tuple = placeholders(rows[0]?.length ?? 0)): WriteStatement[] {
+  const out: WriteStatement[] = [];
   let i = 0;
   while (i < rows.length) {
     const size = CHUNKS.find((c) => c <= rows.length - i)!;
-    const params: unknown[] = [];
-    for (let j = i; j < i + size; j++) for (const v of rows[j]) params.push(v);
-    const result = await db.executeQuery<R>(CompiledQuery.raw(bulkText(dialect, head, tuple, size, tail), params));
-    collect?.(result.rows);
+    const parameters: unknown[] = [];
+    for (let j = i; j < i + size; j++) for (const v of rows[j]) parameters.push(v);
+    out.push({ sql: bulkText(dialect, head, tuple, size, tail), parameters });
     i += size;
-    if (i < rows.length) await new Promise((resolve) => setImmediate(resolve));
   }
+  return out;
 }
 
-/** Stores record IDs, skipping those already present; returns the IDs actually inserted. */
-export async function insertRecords(db: Executor, dialect: DialectName, ids: readonly string[], receivedAt: number): Promise<Set<string>> {
-  const inserted = new Set<string>();
-  await bulk<{ id: string }>(db, dialect, 'insert into usage_records (id, received_at)', 'on conflict (id) do nothing returning id', ids.map((id) => [id, receivedAt]), (r) => {
-    for (const row of r) inserted.add(row.id);
-  });
-  return inserted;
+/** Statements storing record IDs, skipping those already present; each returns the IDs it inserted. */
+export function recordStatements(dialect: DialectName, ids: readonly string[], receivedAt: number): WriteStatement[] {
+  return bulk(dialect, 'insert into usage_records (id, received_at)', 'on conflict (id) do nothing returning id', ids.map((id) => [id, receivedAt]));
 }
 
 /**
  * Numbers tuples of a dimension table (usage_dims or usage_cost_items), new ones and known ones
- * alike; returns them as [id, ...columns]. (The no-op update makes RETURNING yield known tuples too.)
+ * alike, in one transaction; returns them as [id, ...columns]. (The no-op update makes RETURNING
+ * yield known tuples too.)
  */
 export async function numberTuples(db: Executor, dialect: DialectName, table: 'usage_dims' | 'usage_cost_items', tuples: unknown[][]): Promise<unknown[][]> {
   const columns = table === 'usage_dims' ? DIM_COLUMNS : COST_ITEM_COLUMNS;
-  const out: unknown[][] = [];
-  await bulk<Record<string, unknown>>(
-    db, dialect, `insert into ${table} (${columns.join(', ')})`,
+  const statements = bulk(
+    dialect, `insert into ${table} (${columns.join(', ')})`,
     `on conflict (${columns.join(', ')}) do update set ${columns[0]} = excluded.${columns[0]} returning id, ${columns.join(', ')}`,
-    tuples, (rows) => {
-      for (const r of rows) out.push([r.id, ...columns.map((c) => r[c])]);
-    },
+    tuples,
   );
+  const out: unknown[][] = [];
+  for (const s of statements) {
+    const { rows } = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(s.sql, s.parameters));
+    for (const r of rows) out.push([r.id, ...columns.map((c) => r[c])]);
+  }
   return out;
 }
 
 /**
- * Adds rows of one kind, `[kind, bucket_start, dim_id, ...counters]` with the kind's `counters` in
- * storage order (COUNTERS), into a rollup: new keys are inserted, existing ones summed. The other
- * counters of a new row are 0, written into the SQL rather than bound.
+ * Statements adding rows of one kind, `[kind, bucket_start, dim_id, ...counters]` with the kind's
+ * `counters` in storage order (COUNTERS), into a rollup: new keys are inserted, existing ones
+ * summed. The other counters of a new row are 0, written into the SQL rather than bound.
  */
-export async function upsertRollup(db: Executor, dialect: DialectName, table: RollupTable, counters: readonly Counter[], rows: readonly (readonly number[])[]): Promise<void> {
+export function rollupStatements(dialect: DialectName, table: RollupTable, counters: readonly Counter[], rows: readonly (readonly number[])[]): WriteStatement[] {
   const set = counters.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
   const tuple = `(?, ?, ?, ${COUNTERS.map((c) => (counters.includes(c) ? '?' : '0')).join(', ')})`;
-  await bulk(db, dialect, `insert into ${table} (kind, bucket_start, dim_id, ${COUNTERS.join(', ')})`, `on conflict (kind, bucket_start, dim_id) do update set ${set}`, rows, undefined, tuple);
+  return bulk(dialect, `insert into ${table} (kind, bucket_start, dim_id, ${COUNTERS.join(', ')})`, `on conflict (kind, bucket_start, dim_id) do update set ${set}`, rows, tuple);
 }
 
-/** Adds rows (bucket_start, item_id, amount, quantity) into a cost rollup. */
-export async function upsertCosts(db: Executor, dialect: DialectName, table: CostTable, rows: readonly (readonly number[])[]): Promise<void> {
+/** Statements adding rows (bucket_start, item_id, amount, quantity) into a cost rollup. */
+export function costStatements(dialect: DialectName, table: CostTable, rows: readonly (readonly number[])[]): WriteStatement[] {
   const set = `amount = ${table}.amount + excluded.amount, quantity = ${table}.quantity + excluded.quantity`;
-  await bulk(db, dialect, `insert into ${table} (bucket_start, item_id, amount, quantity)`, `on conflict (bucket_start, item_id) do update set ${set}`, rows);
+  return bulk(dialect, `insert into ${table} (bucket_start, item_id, amount, quantity)`, `on conflict (bucket_start, item_id) do update set ${set}`, rows);
 }
 
 export async function existingProjectIds(db: Executor, ids: string[]): Promise<Set<string>> {

@@ -1,7 +1,9 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../../db/schema.js';
-import { type AppContext, inTransaction } from '../../../../shared/context.js';
+import type { DialectName } from '../../../../db/database.js';
+import { runWriteScript } from '../../../../db/write-script.js';
+import { type AppContext, type Executor, inTransaction } from '../../../../shared/context.js';
 import { ApiError, badRequest, validationError } from '../../../../shared/errors.js';
 import { validatorCompiler } from '../../../../shared/validation.js';
 import { COUNTERS, type Counter, KINDS, USAGE_KINDS } from '../kinds.js';
@@ -39,12 +41,19 @@ class TupleNumbers {
     return this.ids.get(key);
   }
 
-  /** Numbers the tuples (key: the tuple's values joined by SEP) not known yet. */
-  async resolve(ctx: AppContext, tuples: Map<string, unknown[]>): Promise<void> {
+  /**
+   * Numbers the tuples (key: the tuple's values joined by SEP) not known yet, in `tx`; returns
+   * the numbers to remember once `tx` has committed.
+   */
+  async number(tx: Executor, dialect: DialectName, tuples: Map<string, unknown[]>): Promise<Array<[string, number]>> {
     const missing = [...tuples.keys()].filter((k) => !this.ids.has(k)).sort();
-    if (missing.length === 0) return;
-    const rows = await repo.numberTuples(ctx.db, ctx.dialect, this.table, missing.map((k) => tuples.get(k)!));
-    for (const [id, ...tuple] of rows) this.ids.set(tuple.join(SEP), Number(id));
+    if (missing.length === 0) return [];
+    const rows = await repo.numberTuples(tx, dialect, this.table, missing.map((k) => tuples.get(k)!));
+    return rows.map(([id, ...tuple]) => [tuple.join(SEP), Number(id)]);
+  }
+
+  remember(numbers: Array<[string, number]>): void {
+    for (const [key, id] of numbers) this.ids.set(key, id);
   }
 }
 
@@ -149,21 +158,27 @@ export class UsageIngestion {
     const plans = await this.check(records);
     const now = this.ctx.clock.now();
     const { dialect } = this.ctx;
-    return inTransaction(this.ctx, async (tx) => {
-      const inserted = await repo.insertRecords(tx, dialect, records.map((r) => r.id), now);
-      if (inserted.size > 0) {
-        const r = await this.rollUp(records, plans, inserted.size === records.length ? undefined : inserted);
-        const usage: Array<[repo.RollupTable, Rollup]> = [
-          ['usage_1m', r.minute], ['usage_1h', r.hour], ['usage_1d', r.day], ['usage_projects_1h', r.projectHour], ['usage_projects_1d', r.projectDay],
-        ];
-        for (const [table, rollup] of usage) {
-          for (const [kind, rows] of rollup.byKind()) await repo.upsertRollup(tx, dialect, table, STORED[kind], rows);
-        }
-        await repo.upsertCosts(tx, dialect, 'usage_costs_1d', r.costs.sorted());
-        await repo.upsertCosts(tx, dialect, 'usage_costs_projects_1d', r.projectCosts.sorted());
+    // Written as if every record were new; if some ID is already stored, nothing is written and the
+    // batch is written again without those records.
+    let fresh: Set<string> | undefined;
+    for (;;) {
+      const ids = fresh === undefined ? records.map((r) => r.id) : records.filter((r) => fresh!.has(r.id)).map((r) => r.id);
+      const result: IngestResult = { object: 'organization.usage.ingestion', accepted: ids.length, duplicates: records.length - ids.length };
+      if (ids.length === 0) return result;
+      const guarded = repo.recordStatements(dialect, ids, now);
+      const r = await this.rollUp(records, plans, fresh);
+      const statements = [...guarded];
+      const usage: Array<[repo.RollupTable, Rollup]> = [
+        ['usage_1m', r.minute], ['usage_1h', r.hour], ['usage_1d', r.day], ['usage_projects_1h', r.projectHour], ['usage_projects_1d', r.projectDay],
+      ];
+      for (const [table, rollup] of usage) {
+        for (const [kind, rows] of rollup.byKind()) statements.push(...repo.rollupStatements(dialect, table, STORED[kind], rows));
       }
-      return { object: 'organization.usage.ingestion', accepted: inserted.size, duplicates: records.length - inserted.size };
-    });
+      statements.push(...repo.costStatements(dialect, 'usage_costs_1d', r.costs.sorted()), ...repo.costStatements(dialect, 'usage_costs_projects_1d', r.projectCosts.sorted()));
+      const outcome = await runWriteScript(this.ctx.db, this.ctx.writer, statements, { statements: guarded.length, rows: ids.length });
+      if (outcome.committed) return result;
+      fresh = new Set(outcome.returned.map((row) => String(row[0])));
+    }
   }
 
   /** Checks each record against what the schema cannot express, and finds (or makes) the plan of its tuple. */
@@ -233,8 +248,13 @@ export class UsageIngestion {
       });
       return { kind: KIND_INDEX.get(r.kind)!, key, projectKey, lines };
     });
-    await dims.resolve(this.ctx, dimTuples);
-    await items.resolve(this.ctx, itemTuples);
+    // One short transaction of its own (not the batch's): a failed batch leaves numbers that are merely unused.
+    const [dimNumbers, itemNumbers] = await inTransaction(this.ctx, async (tx) => [
+      await dims.number(tx, this.ctx.dialect, dimTuples),
+      await items.number(tx, this.ctx.dialect, itemTuples),
+    ]);
+    dims.remember(dimNumbers);
+    items.remember(itemNumbers);
     for (const d of drafts) {
       this.plans.set(d.key, {
         kind: d.kind,

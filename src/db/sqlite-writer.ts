@@ -1,0 +1,103 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { WriteGuard, WriteOutcome, WriteStatement } from './write-script.js';
+
+/**
+ * Runs write transactions on a connection of its own, off the main thread, one at a time in the
+ * order they were asked for. Bulk writes (usage ingestion) use it so that their SQL runs on the
+ * other core while the main thread goes on answering requests.
+ */
+export interface SqliteWriter {
+  /** Runs the statements as one transaction (see runWriteScript). */
+  transaction(statements: readonly WriteStatement[], guard?: WriteGuard): Promise<WriteOutcome>;
+  close(): Promise<void>;
+}
+
+// The writer thread: its own connection with the same durability as the main one (WAL,
+// synchronous=FULL), a statement cache, one transaction at a time. Plain JavaScript, so that it
+// runs the same from TypeScript sources and from the build.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const SQLite = require(workerData.driver);
+const db = new SQLite(workerData.path, { fileMustExist: true });
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 5000');
+db.pragma('cache_size = -65536');
+const statements = new Map();
+const prepare = (sql) => {
+  let stmt = statements.get(sql);
+  if (!stmt) {
+    stmt = db.prepare(sql);
+    if (stmt.reader) stmt.raw(true);
+    statements.set(sql, stmt);
+  }
+  return stmt;
+};
+const begin = db.prepare('begin immediate');
+const commit = db.prepare('commit');
+const rollback = db.prepare('rollback');
+parentPort.on('message', ({ id, statements: list, guard }) => {
+  try {
+    begin.run();
+    try {
+      const returned = [];
+      for (let i = 0; i < list.length; i++) {
+        const stmt = prepare(list[i].sql);
+        if (guard && i < guard.statements) {
+          for (const row of stmt.all(...list[i].parameters)) returned.push(row);
+          if (i === guard.statements - 1 && returned.length !== guard.rows) {
+            rollback.run();
+            parentPort.postMessage({ id, committed: false, returned });
+            return;
+          }
+        } else {
+          stmt.run(...list[i].parameters);
+        }
+      }
+      commit.run();
+    } catch (err) {
+      if (db.inTransaction) rollback.run();
+      throw err;
+    }
+    parentPort.postMessage({ id, committed: true });
+  } catch (err) {
+    parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
+  }
+});
+`;
+
+/** Starts a writer thread on the database file at `path`. */
+export function openSqliteWriter(path: string): SqliteWriter {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver } });
+  // An idle writer does not keep the process alive.
+  worker.unref();
+  const pending = new Map<number, { resolve: (outcome: WriteOutcome) => void; reject: (err: Error) => void }>();
+  let next = 0;
+  type Reply = { id: number; error?: string } & ({ committed: true } | { committed: false; returned: unknown[][] });
+  worker.on('message', (m: Reply) => {
+    const p = pending.get(m.id)!;
+    pending.delete(m.id);
+    if (pending.size === 0) worker.unref();
+    if (m.error !== undefined) p.reject(new Error(m.error));
+    else p.resolve(m.committed ? { committed: true } : { committed: false, returned: m.returned });
+  });
+  worker.on('error', (err: Error) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  });
+  return {
+    transaction(statements, guard) {
+      return new Promise((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve, reject });
+        worker.ref();
+        worker.postMessage({ id, statements, guard });
+      });
+    },
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { DB } from './schema.js';
+import type { SqliteWriter } from './sqlite-writer.js';
+
+/** One statement of a write script: SQL text in the dialect's parameter style, and its parameters. */
+export interface WriteStatement {
+  sql: string;
+  parameters: unknown[];
+}
+
+/**
+ * The first `statements` statements of a script must return `rows` rows in all (e.g. an
+ * `insert … on conflict do nothing returning id` that must insert every row); otherwise the
+ * script's transaction is rolled back and what they returned is handed back.
+ */
+export interface WriteGuard {
+  statements: number;
+  rows: number;
+}
+
+/** Whether the script committed; if not, the rows its guarded statements returned (each row as an array). */
+export type WriteOutcome = { committed: true } | { committed: false; returned: unknown[][] };
+
+class GuardFailed extends Error {
+  constructor(readonly returned: unknown[][]) {
+    super('write guard failed');
+  }
+}
+
+/**
+ * Runs a script of statements as one transaction: on the SQLite writer thread when there is one
+ * (the main thread stays free), otherwise through Kysely, yielding to the event loop between
+ * statements.
+ */
+export async function runWriteScript(db: Kysely<DB>, writer: SqliteWriter | undefined, statements: readonly WriteStatement[], guard: WriteGuard): Promise<WriteOutcome> {
+  if (writer) return writer.transaction(statements, guard);
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const returned: unknown[][] = [];
+      for (let i = 0; i < statements.length; i++) {
+        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+        const { rows } = await tx.executeQuery<Record<string, unknown>>(CompiledQuery.raw(statements[i].sql, statements[i].parameters));
+        if (i >= guard.statements) continue;
+        for (const row of rows) returned.push(Object.values(row));
+        if (i === guard.statements - 1 && returned.length !== guard.rows) throw new GuardFailed(returned);
+      }
+      return { committed: true } as const;
+    });
+  } catch (err) {
+    if (err instanceof GuardFailed) return { committed: false, returned: err.returned };
+    throw err;
+  }
+}
