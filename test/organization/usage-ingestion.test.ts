@@ -106,6 +106,36 @@ forEachDialect('usage ingestion', (server) => {
     assert.equal(res.body.data[0].results[0].input_tokens, 9);
   });
 
+  it('answers a repeated question from kept buckets until usage of their day arrives', async () => {
+    const s = server();
+    const day = T - (T % 86400);
+    const speech = (id: string, timestamp: number, characters: number) => ({ kind: 'audio_speeches', id, timestamp, project_id: s.boot.defaultProjectId, model: 'tts-1', characters });
+    assert.equal((await s.post(PATH, { records: [speech('sp-1', day - 2 * 86400 + 5, 100), speech('sp-2', day - 86400 + 7200, 200)] })).status, 200);
+    const daily = `/v1/organization/usage/audio_speeches?start_time=${day - 2 * 86400}&end_time=${day}&bucket_width=1d&group_by[]=project_id`;
+    const hourly = `/v1/organization/usage/audio_speeches?start_time=${day - 86400}&end_time=${day}&bucket_width=1h`;
+    const costs = `/v1/organization/costs?start_time=${day - 2 * 86400}&end_time=${day}&group_by[]=line_item`;
+    const characters = (body: any) => body.data.map((b: any) => b.results.map((r: any) => r.characters));
+    const first = await s.get(daily);
+    assertSpec('usage-audio-speeches', first.body);
+    assert.deepEqual(characters(first.body), [[100], [200]]);
+    assert.deepEqual((await s.get(daily)).body, first.body);
+    assert.deepEqual(characters((await s.get(hourly)).body)[2], [200]);
+    const costsBefore = (await s.get(costs)).body;
+    assertSpec('usage-costs', costsBefore);
+    assert.deepEqual(costsBefore.data.map((b: any) => b.results.map((r: any) => r.quantity)), [[100], [200]]);
+
+    // Usage of the second day arrives: its buckets change, the first day's stay as they were.
+    assert.equal((await s.post(PATH, { records: [speech('sp-3', day - 86400 + 7300, 50)] })).status, 200);
+    assert.deepEqual(characters((await s.get(daily)).body), [[100], [250]]);
+    assert.deepEqual(characters((await s.get(hourly)).body)[2], [250]);
+    const costsAfter = (await s.get(costs)).body;
+    assert.deepEqual(costsAfter.data.map((b: any) => b.results.map((r: any) => r.quantity)), [[100], [250]]);
+    assert.deepEqual(costsAfter.data[0], costsBefore.data[0]);
+    // Through the service (as the import and the demo generator write), the same.
+    await new UsageIngestion(s.ctx).ingest([speech('sp-4', day - 2 * 86400 + 60, 1) as never]);
+    assert.deepEqual(characters((await s.get(daily)).body), [[101], [250]]);
+  });
+
   it('requires an admin key', async () => {
     const s = server();
     assertError(await s.post(PATH, { records: [completion(s, 'anon')] }, { key: null }), 401);

@@ -3,6 +3,7 @@ import * as foundation from './0001_foundation.js';
 import * as accessControl from './0002_access_control.js';
 import * as rateLimitsCertificates from './0003_catalog_rate_limits_certificates.js';
 import * as usage from './0004_usage.js';
+import * as usageDayVersions from './0005_usage_day_versions.js';
 
 /**
  * All schema migrations, in order. Names sort lexically; append new ones with the next number.
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002_access_control': accessControl,
   '0003_catalog_rate_limits_certificates': rateLimitsCertificates,
   '0004_usage': usage,
+  '0005_usage_day_versions': usageDayVersions,
 };

@@ -74,6 +74,12 @@ export interface UsageCostTable {
   quantity: number;
 }
 
+/** The version of a day's usage, bumped by every ingestion that touches the day. */
+export interface UsageDayVersionTable {
+  day_start: number;
+  version: number;
+}
+
 export interface UsageTables {
   usage_records: UsageRecordTable;
   usage_dims: UsageDimsTable;
@@ -85,4 +91,5 @@ export interface UsageTables {
   usage_cost_items: UsageCostItemTable;
   usage_costs_1d: UsageCostTable;
   usage_costs_projects_1d: UsageCostTable;
+  usage_day_versions: UsageDayVersionTable;
 }

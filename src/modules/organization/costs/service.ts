@@ -2,7 +2,8 @@ import type { Static } from 'typebox';
 import type { AppContext } from '../../../shared/context.js';
 import * as repo from '../usage/repository.js';
 import type { CostsQuery } from '../usage/schemas.js';
-import { bucketWindow, COSTS_LIMIT, distinctGroupBy, pageJson, WIDTH_SECONDS } from '../usage/service.js';
+import { bucketCache } from '../usage/bucket-cache.js';
+import { bucketJson, bucketWindow, COSTS_LIMIT, distinctGroupBy, pageJson, WIDTH_SECONDS } from '../usage/service.js';
 
 /** Amounts are sums of per-line prices; rounding hides floating-point noise beyond a billionth of a cent. */
 const USD_DECIMALS = 11;
@@ -51,10 +52,7 @@ export class CostsService {
       byLine ? { sql: repo.jsonText('g.quantity_unit') } : { text: 'null' },
       { text: '}' },
     ];
-    const results: repo.BucketResults = window.to > window.from && !empty
-      ? await repo.queryCosts(this.ctx, perKey ? 'usage_costs_1d' : 'usage_costs_projects_1d', { from: window.from, to: window.to, groupBy, filters }, item)
-      : { json: new Map() };
-    return pageJson<repo.CostRow>(window, results, (row) => ({
+    const toResult = (row: repo.CostRow) => ({
       object: 'organization.costs.result' as const,
       amount: { value: roundUsd(Number(row.amount)), currency: 'usd' },
       line_item: byLine ? row.line_item! : null,
@@ -62,6 +60,13 @@ export class CostsService {
       api_key_id: byKey ? row.api_key_id || null : null,
       quantity: byLine ? Number(row.quantity) : null,
       quantity_unit: byLine ? row.quantity_unit || null : null,
-    }));
+    });
+    const table = perKey ? 'usage_costs_1d' : 'usage_costs_projects_1d';
+    const shape = JSON.stringify(['costs', table, groupBy, filters]);
+    const json = empty
+      ? new Map<number, string>()
+      : await bucketCache(this.ctx).buckets(this.ctx, shape, window.from, window.to, window.width, async (from, to) =>
+        bucketJson(await repo.queryCosts(this.ctx, table, { from, to, groupBy, filters }, item), toResult));
+    return pageJson(window, json);
   }
 }

@@ -89,6 +89,17 @@ export function costStatements(dialect: DialectName, table: CostTable, rows: rea
   return bulk(dialect, `insert into ${table} (bucket_start, item_id, amount, quantity)`, `on conflict (bucket_start, item_id) do update set ${set}`, rows);
 }
 
+/** Statements bumping the version of each of these days (their rollups change). */
+export function dayVersionStatements(dialect: DialectName, days: readonly number[]): WriteStatement[] {
+  return bulk(dialect, 'insert into usage_day_versions (day_start, version)', 'on conflict (day_start) do update set version = usage_day_versions.version + 1', days.map((d) => [d]), '(?, 1)');
+}
+
+/** The versions of the days in `[from, to)` that have one (a day never ingested into has none: version 0). */
+export async function dayVersions(db: Executor, from: number, to: number): Promise<Map<number, number>> {
+  const rows = await db.selectFrom('usage_day_versions').select(['day_start', 'version']).where('day_start', '>=', from).where('day_start', '<', to).execute();
+  return new Map(rows.map((r) => [Number(r.day_start), Number(r.version)]));
+}
+
 export async function existingProjectIds(db: Executor, ids: string[]): Promise<Set<string>> {
   const rows = await db.selectFrom('projects').select('id').where('id', 'in', ids).execute();
   return new Set(rows.map((r) => r.id));

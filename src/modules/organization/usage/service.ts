@@ -1,6 +1,7 @@
 import type { AppContext } from '../../../shared/context.js';
 import { badRequest } from '../../../shared/errors.js';
 import { completionsBreakdown, type Counter, type Dimension, FILTERS, type KindSpec, USAGE_KINDS } from './kinds.js';
+import { bucketCache } from './bucket-cache.js';
 import * as repo from './repository.js';
 import { outputCounters, type BucketWidth, type UsageQuery } from './schemas.js';
 
@@ -58,24 +59,21 @@ export function bucketWindow(ctx: AppContext, q: { start_time: number; end_time?
   return { width, from, to: Math.max(to, from), next };
 }
 
-/**
- * The page of every bucket of the window, as UTF-8 JSON: the results of each bucket come either
- * as JSON written by the database or as rows that `toResult` turns into results.
- */
-export function pageJson<Row>(w: BucketWindow, results: repo.BucketResults, toResult: (row: Row) => unknown): Buffer {
-  let json: Map<number, string | Buffer>;
-  if ('json' in results) {
-    json = results.json;
-  } else {
-    const grouped = new Map<number, unknown[]>();
-    for (const row of results.rows) {
-      const start = Number(row.bucket_start);
-      let list = grouped.get(start);
-      if (!list) grouped.set(start, (list = []));
-      list.push(toResult(row as Row));
-    }
-    json = new Map([...grouped].map(([start, list]) => [start, JSON.stringify(list)]));
+/** Per bucket, the JSON array of its results: as the database wrote it, or from rows that `toResult` turns into results. */
+export function bucketJson<Row>(results: repo.BucketResults, toResult: (row: Row) => unknown): Map<number, string | Buffer> {
+  if ('json' in results) return results.json;
+  const grouped = new Map<number, unknown[]>();
+  for (const row of results.rows) {
+    const start = Number(row.bucket_start);
+    let list = grouped.get(start);
+    if (!list) grouped.set(start, (list = []));
+    list.push(toResult(row as Row));
   }
+  return new Map([...grouped].map(([start, list]) => [start, JSON.stringify(list)]));
+}
+
+/** The page of every bucket of the window, as UTF-8 JSON, from the JSON of each bucket's results (none: `[]`). */
+export function pageJson(w: BucketWindow, json: Map<number, string | Buffer>): Buffer {
   // Literal text between the buckets' results is gathered, so that the parts are few.
   const parts: Buffer[] = [];
   let text = '{"object":"page","data":[';
@@ -118,11 +116,9 @@ export class UsageService {
     const perKey = [...groupBy, ...filters.map((f) => f.column)].some((d) => d === 'user_id' || d === 'api_key_id');
     const table: repo.RollupTable = q.bucket_width === '1m' ? 'usage_1m' : `usage${perKey ? '' : '_projects'}_${q.bucket_width}`;
     const empty = filters.some((f) => f.values.length === 0);
-    const results: repo.BucketResults = window.to > window.from && !empty
-      ? await repo.queryRollup(this.ctx, table, { kind: USAGE_KINDS.indexOf(spec.kind), from: window.from, to: window.to, groupBy, counters: spec.counters, filters }, resultJson(spec, groupBy))
-      : { json: new Map() };
+    const kind = USAGE_KINDS.indexOf(spec.kind);
     const shown = outputCounters(spec);
-    return pageJson<repo.RollupRow>(window, results, (row) => {
+    const toResult = (row: repo.RollupRow) => {
       const sums = {} as Record<Counter, number>;
       for (const c of spec.counters) sums[c] = Number(row[c]);
       const derived: Record<string, number> = spec.kind === 'completions' ? { ...sums, ...completionsBreakdown(sums) } : sums;
@@ -130,7 +126,14 @@ export class UsageService {
       for (const c of shown) result[c] = derived[c];
       for (const d of spec.groupBy) result[d] = groupBy.includes(d) ? dimensionValue(d, row[d]) : null;
       return result;
-    });
+    };
+    const item = resultJson(spec, groupBy);
+    const shape = JSON.stringify([spec.kind, table, groupBy, filters]);
+    const json = empty
+      ? new Map<number, string>()
+      : await bucketCache(this.ctx).buckets(this.ctx, shape, window.from, window.to, window.width, async (from, to) =>
+        bucketJson(await repo.queryRollup(this.ctx, table, { kind, from, to, groupBy, counters: spec.counters, filters }, item), toResult));
+    return pageJson(window, json);
   }
 }
 

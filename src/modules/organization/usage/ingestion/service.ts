@@ -105,6 +105,10 @@ class Rollup {
     }
     for (let i = 0; i < n; i++) row[offset + i] += values[i];
   }
+  /** The starts of the buckets with rows, in order. */
+  starts(): number[] {
+    return [...this.buckets.keys()].sort((x, y) => x - y).map((index) => index * this.width);
+  }
   /** Rows in (bucket, tuple) order: concurrent writers then lock rows in the same order (no deadlocks on PostgreSQL). */
   sorted(): number[][] {
     const out: number[][] = [];
@@ -174,7 +178,12 @@ export class UsageIngestion {
       for (const [table, rollup] of usage) {
         for (const [kind, rows] of rollup.byKind()) statements.push(...repo.rollupStatements(dialect, table, STORED[kind], rows));
       }
-      statements.push(...repo.costStatements(dialect, 'usage_costs_1d', r.costs.sorted()), ...repo.costStatements(dialect, 'usage_costs_projects_1d', r.projectCosts.sorted()));
+      statements.push(
+        ...repo.costStatements(dialect, 'usage_costs_1d', r.costs.sorted()),
+        ...repo.costStatements(dialect, 'usage_costs_projects_1d', r.projectCosts.sorted()),
+        // Cached results of these days are now stale.
+        ...repo.dayVersionStatements(dialect, r.day.starts()),
+      );
       const outcome = await runWriteScript(this.ctx.db, this.ctx.writer, statements, { statements: guarded.length, rows: ids.length });
       if (outcome.committed) return result;
       fresh = new Set(outcome.returned.map((row) => String(row[0])));
