@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 
@@ -61,4 +62,30 @@ export function printTable(title: string, rows: Figures[], baseline: Figures): v
   for (const r of [baseline, ...rows]) {
     console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} | ${((100 * r.rps) / baseline.rps).toFixed(0)}% |`);
   }
+}
+
+/** The event-loop delay the server recorded since the last call (bench/event-loop-monitor.mjs, loaded with --import). */
+export async function eventLoopDelay(child: ChildProcess, report: string): Promise<{ p50: number; p99: number; max: number }> {
+  rmSync(report, { force: true });
+  child.kill('SIGUSR2');
+  for (let i = 0; i < 100 && !existsSync(report); i++) await sleep(20);
+  return JSON.parse(readFileSync(report, 'utf8'));
+}
+
+/** A latency probe (bench/probe.mjs) in a process of its own; `stop()` ends it and returns its latencies (ms). */
+export function startProbe(url: string, authorization?: string): { stop: () => Promise<number[]> } {
+  const child = spawn(process.execPath, ['bench/probe.mjs'], {
+    env: { ...process.env, PROBE_URL: url, PROBE_AUTHORIZATION: authorization ?? '' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    stop: async () => {
+      child.stdin!.end();
+      await exited;
+      return JSON.parse(out) as number[];
+    },
+  };
 }

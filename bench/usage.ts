@@ -9,17 +9,20 @@
 //   USAGE_RECORDS=1000000 npm run bench:usage              # quicker
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test USAGE_RECORDS=1000000 npm run bench:usage
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CompiledQuery, sql } from 'kysely';
 import { loadCatalog } from '../src/catalog/index.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { bootstrapOrganization } from '../src/modules/organization/bootstrap/service.js';
-import { demoRecords, seedDemoOrganization, type DemoShape } from '../src/modules/organization/usage/ingestion/demo.js';
+import { type DemoOrganization, demoRecords, seedDemoOrganization, type DemoShape } from '../src/modules/organization/usage/ingestion/demo.js';
 import { UsageIngestion } from '../src/modules/organization/usage/ingestion/service.js';
 import { systemClock } from '../src/shared/clock.js';
 import { contextOf } from '../src/shared/context.js';
-import { startProcess, stopProcess, SERVER_ARGS } from './lib.js';
+import { eventLoopDelay, startProbe, startProcess, stopProcess, SERVER_ARGS } from './lib.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const shape: DemoShape = {
@@ -36,7 +39,9 @@ const LOAD_BATCH = env('USAGE_LOAD_BATCH', 20_000);
 const ITERATIONS = env('BENCH_ITERATIONS', 30);
 const PROBE_SECONDS = env('BENCH_PROBE_SECONDS', 10);
 const url = process.env.DATABASE_URL ?? 'sqlite:./data/bench-usage.db';
-const adminKey = `sk-admin-${randomBytes(32).toString('base64url')}`;
+/** SQLite: with USAGE_REUSE=1, a data set left by an earlier run (same file) is measured again instead of rebuilt. */
+const reuse = process.env.USAGE_REUSE === '1' && url.startsWith('sqlite:');
+const savedRun = `${url.slice('sqlite:'.length)}.json`;
 
 /** Figures go to stdout as soon as they are known. */
 const print = (...lines: string[]) => process.stdout.write(`${lines.join('\n')}\n`);
@@ -45,29 +50,23 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
-async function main() {
+/** Builds the data set: the organization, then the records through the ingestion service (and, for the naive GROUP BY, a plain table of them). */
+async function build() {
   const sqlite = url.startsWith('sqlite:');
-  let serverUrl = url;
-  let pgSchema: string | undefined;
   if (sqlite) {
     for (const s of ['', '-wal', '-shm']) rmSync(url.slice('sqlite:'.length) + s, { force: true });
   } else {
-    pgSchema = 'bench_usage';
     const admin = await openDatabase(url);
-    await admin.db.schema.dropSchema(pgSchema).ifExists().cascade().execute();
+    await admin.db.schema.dropSchema('bench_usage').ifExists().cascade().execute();
     await admin.close();
-    const u = new URL(url);
-    u.searchParams.set('options', `-c search_path=${pgSchema}`);
-    serverUrl = u.toString();
   }
-  const database = await openDatabase(url, { pgSchema });
+  const adminKey = `sk-admin-${randomBytes(32).toString('base64url')}`;
+  const database = await openDatabase(url, { pgSchema: sqlite ? undefined : 'bench_usage' });
   await migrateToLatest(database);
   const ctx = contextOf(database, systemClock, await loadCatalog());
   await bootstrapOrganization(ctx, { adminKey });
   const org = await seedDemoOrganization(ctx, shape);
   log(`${database.dialect}: ${shape.records} records over ${shape.days} days, ${shape.projects} projects, ${shape.keys} keys, ${org.models.length} models`);
-
-  // 1. Bulk load through the ingestion service; the raw records also go to a plain table, for the naive GROUP BY.
   await sql`create table bench_raw_usage (ts bigint not null, kind text not null, project_id text not null, model text not null, input_tokens bigint not null, output_tokens bigint not null)`.execute(database.db);
   const ingestion = new UsageIngestion(ctx);
   const now = systemClock.now() - 86400; // leave the last day for the HTTP ingestion
@@ -88,123 +87,163 @@ async function main() {
   }
   await sql`create index bench_raw_usage_ts on bench_raw_usage (kind, ts)`.execute(database.db);
   log('');
+  await database.close();
+  return { adminKey, org, now, loaded, rate: loaded / loadSeconds };
+}
+
+async function main() {
+  const sqlite = url.startsWith('sqlite:');
+  let serverUrl = url;
+  let pgSchema: string | undefined;
+  if (!sqlite) {
+    pgSchema = 'bench_usage';
+    const u = new URL(url);
+    u.searchParams.set('options', `-c search_path=${pgSchema}`);
+    serverUrl = u.toString();
+  }
+  let run: { adminKey: string; org: DemoOrganization; now: number; loaded: number; rate: number };
+  if (reuse && existsSync(savedRun)) {
+    run = JSON.parse(readFileSync(savedRun, 'utf8'));
+    log(`reusing the data set of ${savedRun}`);
+  } else {
+    run = await build();
+    if (sqlite) writeFileSync(savedRun, JSON.stringify(run));
+  }
+  const { adminKey, org, now, loaded } = run;
+  const database = await openDatabase(url, { pgSchema });
   print(
     `dialect: ${database.dialect}; records: ${loaded} over ${shape.days} days; ${shape.projects} projects, ${shape.keys} keys, ${org.models.length} models`,
-    `bulk load through the ingestion service (batches of ${LOAD_BATCH}, in process): ${Math.round(loaded / loadSeconds)} records/s`,
+    `bulk load through the ingestion service (batches of ${LOAD_BATCH}, in process): ${Math.round(run.rate)} records/s${reuse ? ' (when the data set was built)' : ''}`,
   );
 
   // 2. orgplane in its own process on the same database.
-  const port = 19000 + Math.floor(Math.random() * 1000);
-  const base = `http://127.0.0.1:${port}`;
-  const server = await startProcess(process.execPath, SERVER_ARGS, {
-    PORT: String(port), DATABASE_URL: serverUrl, LOG_LEVEL: 'warn', ORGPLANE_BODY_LIMIT: String(64 * 1024 * 1024),
-  }, `${base}/healthz`);
+  const end = now - (now % 86400) + 86400;
+  const queries: Record<string, string> = {
+    'completions 30d 1d group_by project_id,model (limit=31)': `/v1/organization/usage/completions?start_time=${end - 30 * 86400}&end_time=${end}&bucket_width=1d&limit=31&group_by[]=project_id&group_by[]=model`,
+    'completions 30d 1d group_by project_id,model (default limit, 7 buckets)': `/v1/organization/usage/completions?start_time=${end - 30 * 86400}&end_time=${end}&bucket_width=1d&group_by[]=project_id&group_by[]=model`,
+    'completions 7d 1h group_by project_id,model (first page, 24 buckets)': `/v1/organization/usage/completions?start_time=${end - 7 * 86400}&end_time=${end}&bucket_width=1h&group_by[]=project_id&group_by[]=model`,
+    'completions 7d 1h group_by project_id,model (limit=168, all 7 days)': `/v1/organization/usage/completions?start_time=${end - 7 * 86400}&end_time=${end}&bucket_width=1h&limit=168&group_by[]=project_id&group_by[]=model`,
+    'completions 30d 1d group_by api_key_id (limit=31)': `/v1/organization/usage/completions?start_time=${end - 30 * 86400}&end_time=${end}&bucket_width=1d&limit=31&group_by[]=api_key_id`,
+    'costs 30d group_by project_id,line_item (limit=31)': `/v1/organization/costs?start_time=${end - 30 * 86400}&end_time=${end}&limit=31&group_by[]=project_id&group_by[]=line_item`,
+    'costs 30d group_by project_id,line_item (default limit, 7 buckets)': `/v1/organization/costs?start_time=${end - 30 * 86400}&end_time=${end}&group_by[]=project_id&group_by[]=line_item`,
+  };
+  const heavy = [
+    queries['completions 30d 1d group_by project_id,model (limit=31)'],
+    queries['completions 7d 1h group_by project_id,model (limit=168, all 7 days)'],
+    queries['costs 30d group_by project_id,line_item (limit=31)'],
+  ];
   const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
-  try {
+  const stats = (xs: number[]) => `p50 ${ms(pct(xs, 50))}, p99 ${ms(pct(xs, 99))}, max ${ms(Math.max(...xs))}`;
+
+  for (const cache of [true, false]) {
+    const port = 19000 + Math.floor(Math.random() * 1000);
+    const base = `http://127.0.0.1:${port}`;
+    const report = join(tmpdir(), `orgplane-bench-${process.pid}-event-loop.json`);
+    const server = await startProcess(process.execPath, [...SERVER_ARGS.slice(0, -1), '--import', './bench/event-loop-monitor.mjs', ...SERVER_ARGS.slice(-1)], {
+      PORT: String(port), DATABASE_URL: serverUrl, LOG_LEVEL: 'warn', ORGPLANE_BODY_LIMIT: String(64 * 1024 * 1024), ORGPLANE_USAGE_CACHE_MB: cache ? '256' : '0',
+      EVENT_LOOP_REPORT: report,
+    }, `${base}/healthz`);
+    const loopDelay = async () => {
+      const d = await eventLoopDelay(server, report);
+      return `server event-loop delay p50 ${ms(d.p50)}, p99 ${ms(d.p99)}, max ${ms(d.max)}`;
+    };
     /** GET, retried once when the server had just closed the idle keep-alive connection it was sent on. */
-    const get = (path: string, h: Record<string, string>) => fetch(base + path, { headers: h }).catch(() => fetch(base + path, { headers: h }));
-    /** Latencies of a cheap request, every 10 ms, until `done` says stop. */
-    const probe = async (path: string, withKey: boolean, done: () => boolean) => {
-      const times: number[] = [];
-      while (!done()) {
+    const get = (path: string) => fetch(base + path, { headers }).catch(() => fetch(base + path, { headers }));
+    try {
+      print('', cache ? '## with the results cache (default)' : '## without the results cache (ORGPLANE_USAGE_CACHE_MB=0)');
+
+      // 3. Ingestion through the HTTP batch endpoint (two concurrent clients, bodies prepared beforehand),
+      //    records of the last day with IDs of their own (a reused data set has not seen them).
+      const bodies = [...demoRecords(org, { ...shape, records: HTTP_RECORDS, days: 1, seed: shape.seed + 1 + (Date.now() % 1_000_000) }, systemClock.now(), HTTP_BATCH)]
+        .map((records) => JSON.stringify({ records }));
+      let sent = 0;
+      await loopDelay();
+      const healthDuringIngest = startProbe(`${base}/healthz`);
+      const started = performance.now();
+      await Promise.all([0, 1].map(async (client) => {
+        for (let i = client; i < bodies.length; i += 2) {
+          const res = await fetch(`${base}/v1/organization/usage/records`, { method: 'POST', headers, body: bodies[i] });
+          const body = (await res.json()) as { accepted: number };
+          if (res.status !== 200) throw new Error(`ingestion failed: ${JSON.stringify(body)}`);
+          sent += body.accepted;
+        }
+      }));
+      const httpRate = sent / ((performance.now() - started) / 1000);
+      print(
+        `ingestion through POST /v1/organization/usage/records (${sent} records, batches of ${HTTP_BATCH}, 2 clients): ${Math.round(httpRate)} records/s`,
+        `GET /healthz (another process) during that ingestion: ${stats(await healthDuringIngest.stop())}; ${await loopDelay()}`,
+      );
+
+      // 4. Query latencies: the first request (nothing kept yet), then ITERATIONS more; then the same
+      //    bytes from a bare node:http server, timed the same way (the cost of moving them at all).
+      const timed = async (origin: string, path: string) => {
         const t = performance.now();
-        await (await get(path, withKey ? headers : {})).text();
-        times.push(performance.now() - t);
-        await sleep(10);
+        const res = await fetch(origin + path, { headers }).catch(() => fetch(origin + path, { headers }));
+        const bytes = Buffer.from(await res.arrayBuffer());
+        const elapsed = performance.now() - t;
+        if (res.status !== 200) throw new Error(`${path}: ${bytes.toString()}`);
+        return { ms: elapsed, bytes };
+      };
+      const bodyFile = join(tmpdir(), `orgplane-bench-${process.pid}-body.json`);
+      for (const [name, path] of Object.entries(queries)) {
+        const first = await timed(base, path);
+        const times = [];
+        for (let i = 0; i < ITERATIONS; i++) times.push((await timed(base, path)).ms);
+        const results = (JSON.parse(first.bytes.toString()).data as { results: unknown[] }[]).reduce((n, b) => n + b.results.length, 0);
+        writeFileSync(bodyFile, first.bytes);
+        const barePort = port + 1000;
+        const bare = await startProcess(process.execPath, ['bench/bare-server.mjs'], { PORT: String(barePort), BARE_BODY_FILE: bodyFile }, `http://127.0.0.1:${barePort}/`);
+        const bareTimes = [];
+        try {
+          for (let i = 0; i < ITERATIONS; i++) bareTimes.push((await timed(`http://127.0.0.1:${barePort}`, path)).ms);
+        } finally {
+          await stopProcess(bare);
+        }
+        print(`${name}: p50 ${ms(pct(times, 50))}, p99 ${ms(pct(times, 99))}; first ${ms(first.ms)} | bare node:http, same ${(first.bytes.length / 1024).toFixed(0)} KiB: p50 ${ms(pct(bareTimes, 50))} (${results} results)`);
       }
-      return times;
-    };
-    const stats = (xs: number[]) => `p50 ${ms(pct(xs, 50))}, p99 ${ms(pct(xs, 99))}, max ${ms(Math.max(...xs))}`;
+      rmSync(bodyFile, { force: true });
 
-    // 3. Ingestion through the HTTP batch endpoint (two concurrent clients, bodies prepared beforehand).
-    const bodies = [...demoRecords(org, { ...shape, records: HTTP_RECORDS, days: 1, seed: shape.seed + 1 }, systemClock.now(), HTTP_BATCH)].map((records) => JSON.stringify({ records }));
-    let sent = 0;
-    let ingesting = true;
-    const started = performance.now();
-    const healthDuringIngest = probe('/healthz', false, () => !ingesting);
-    await Promise.all([0, 1].map(async (client) => {
-      for (let i = client; i < bodies.length; i += 2) {
-        const res = await fetch(`${base}/v1/organization/usage/records`, { method: 'POST', headers, body: bodies[i] });
-        const body = (await res.json()) as { accepted: number };
-        if (res.status !== 200) throw new Error(`ingestion failed: ${JSON.stringify(body)}`);
-        sent += body.accepted;
-      }
-    }));
-    const httpRate = sent / ((performance.now() - started) / 1000);
-    ingesting = false;
-    print(
-      `ingestion through POST /v1/organization/usage/records (${sent} records, batches of ${HTTP_BATCH}, 2 clients): ${Math.round(httpRate)} records/s`,
-      `GET /healthz during that ingestion: ${stats(await healthDuringIngest)}`,
-    );
-
-    // 4. Query latencies.
-    const end = now - (now % 86400) + 86400;
-    const queries: Record<string, string> = {
-      'completions 30d 1d group_by project_id,model (limit=31)': `/v1/organization/usage/completions?start_time=${end - 30 * 86400}&end_time=${end}&bucket_width=1d&limit=31&group_by[]=project_id&group_by[]=model`,
-      'completions 30d 1d group_by project_id,model (default limit, 7 buckets)': `/v1/organization/usage/completions?start_time=${end - 30 * 86400}&end_time=${end}&bucket_width=1d&group_by[]=project_id&group_by[]=model`,
-      'completions 7d 1h group_by project_id,model (first page, 24 buckets)': `/v1/organization/usage/completions?start_time=${end - 7 * 86400}&end_time=${end}&bucket_width=1h&group_by[]=project_id&group_by[]=model`,
-      'completions 7d 1h group_by project_id,model (limit=168, all 7 days)': `/v1/organization/usage/completions?start_time=${end - 7 * 86400}&end_time=${end}&bucket_width=1h&limit=168&group_by[]=project_id&group_by[]=model`,
-      'completions 30d 1d group_by api_key_id (limit=31)': `/v1/organization/usage/completions?start_time=${end - 30 * 86400}&end_time=${end}&bucket_width=1d&limit=31&group_by[]=api_key_id`,
-      'costs 30d group_by project_id,line_item (limit=31)': `/v1/organization/costs?start_time=${end - 30 * 86400}&end_time=${end}&limit=31&group_by[]=project_id&group_by[]=line_item`,
-      'costs 30d group_by project_id,line_item (default limit, 7 buckets)': `/v1/organization/costs?start_time=${end - 30 * 86400}&end_time=${end}&group_by[]=project_id&group_by[]=line_item`,
-    };
-    const timed = async (path: string) => {
-      const t = performance.now();
-      const res = await get(path, headers);
-      const text = await res.text();
-      const elapsed = performance.now() - t;
-      if (res.status !== 200) throw new Error(`${path}: ${text}`);
-      return { ms: elapsed, bytes: text.length, results: (JSON.parse(text).data as { results: unknown[] }[]).reduce((n, b) => n + b.results.length, 0) };
-    };
-    for (const [name, path] of Object.entries(queries)) {
-      await timed(path);
-      const runs = [];
-      for (let i = 0; i < ITERATIONS; i++) runs.push(await timed(path));
-      const times = runs.map((r) => r.ms);
-      print(`${name}: p50 ${ms(pct(times, 50))}, p99 ${ms(pct(times, 99))} (${runs[0].results} results, ${(runs[0].bytes / 1024).toFixed(0)} KiB)`);
+      // 5. Cheap requests (probed from other processes) while two clients loop over heavy questions.
+      //    The loaders read the bodies and drop them (node:http, no buffering), so that they take little CPU.
+      const agent = new http.Agent({ keepAlive: true });
+      const drain = (path: string) => new Promise<void>((resolve, reject) => {
+        http.get(base + path, { headers, agent }, (res) => {
+          if (res.statusCode !== 200) reject(new Error(`${path}: ${res.statusCode}`));
+          res.on('end', resolve).on('error', reject).resume();
+        }).on('error', reject);
+      });
+      let running = true;
+      let heavyDone = 0;
+      await loopDelay();
+      const loaders = [0, 1].map(async (c) => {
+        for (let i = c; running; i++, heavyDone++) await drain(heavy[i % heavy.length]);
+      });
+      const probes = [startProbe(`${base}/healthz`), startProbe(`${base}/v1/organization/projects?limit=1`, headers.authorization)];
+      await sleep(PROBE_SECONDS * 1000);
+      const [healthz, projects] = await Promise.all(probes.map((p) => p.stop()));
+      running = false;
+      await Promise.all(loaders);
+      agent.destroy();
+      print(
+        `GET /healthz while 2 clients loop over heavy queries (${heavyDone} done in ${PROBE_SECONDS} s): ${stats(healthz)}`,
+        `GET /v1/organization/projects?limit=1 meanwhile: ${stats(projects)}`,
+        `meanwhile, ${await loopDelay()}`,
+      );
+    } finally {
+      await stopProcess(server);
     }
-
-    // 5. The first question as a naive GROUP BY over the raw records (indexed on kind, ts).
-    const naive = [];
-    for (let i = 0; i < 3; i++) {
-      const t = performance.now();
-      await sql`select ts - ts % 86400 as day, project_id, model, sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens, count(*) as n
-        from bench_raw_usage where kind = 'completions' and ts >= ${end - 30 * 86400} and ts < ${end} group by 1, 2, 3 order by 1, 2, 3`.execute(database.db);
-      naive.push(performance.now() - t);
-    }
-    print(`naive GROUP BY over the raw records (30d, 1d, project_id, model): median ${ms(pct(naive, 50))}`);
-
-    // 6. Cheap requests while two clients loop over heavy questions.
-    const heavy = [
-      queries['completions 30d 1d group_by project_id,model (limit=31)'],
-      queries['completions 7d 1h group_by project_id,model (limit=168, all 7 days)'],
-      queries['costs 30d group_by project_id,line_item (limit=31)'],
-    ];
-    // The loaders take the bodies as bytes: decoding and parsing megabytes of JSON here would block
-    // this process's event loop and show up as the probes' latency, not the server's.
-    const fetchBytes = async (path: string) => {
-      const res = await get(path, headers);
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-    };
-    let running = true;
-    let heavyDone = 0;
-    const loaders = [0, 1].map(async (c) => {
-      for (let i = c; running; i++, heavyDone++) await fetchBytes(heavy[i % heavy.length]);
-    });
-    const until = performance.now() + PROBE_SECONDS * 1000;
-    const [healthz, projects] = await Promise.all([probe('/healthz', false, () => performance.now() > until), probe('/v1/organization/projects?limit=1', true, () => performance.now() > until)]);
-    running = false;
-    await Promise.all(loaders);
-
-    print(
-      `GET /healthz while 2 clients loop over heavy queries (${heavyDone} done in ${PROBE_SECONDS} s): ${stats(healthz)}`,
-      `GET /v1/organization/projects?limit=1 meanwhile: ${stats(projects)}`,
-    );
-  } finally {
-    await stopProcess(server);
-    await database.close();
   }
+
+  // 6. The first question as a naive GROUP BY over the raw records (indexed on kind, ts).
+  const naive = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    await sql`select ts - ts % 86400 as day, project_id, model, sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens, count(*) as n
+      from bench_raw_usage where kind = 'completions' and ts >= ${end - 30 * 86400} and ts < ${end} group by 1, 2, 3 order by 1, 2, 3`.execute(database.db);
+    naive.push(performance.now() - t);
+  }
+  print('', `naive GROUP BY over the raw records (30d, 1d, project_id, model): median ${ms(pct(naive, 50))}`);
+  await database.close();
 }
 
 main().catch((err) => {

@@ -12,6 +12,8 @@ export interface Config {
   bodyLimit: number;
   /** Optional path of a model catalog file that replaces or extends the built-in catalog. */
   modelCatalogPath: string | undefined;
+  /** Memory the usage and costs results kept between requests may take, in bytes (0: none kept). */
+  usageCacheBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -43,5 +45,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     bodyLimit: int(env, 'ORGPLANE_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
     modelCatalogPath: env.ORGPLANE_MODEL_CATALOG || undefined,
+    usageCacheBytes: int(env, 'ORGPLANE_USAGE_CACHE_MB', 256, 0, 1024 * 1024) * 1024 * 1024,
   };
 }

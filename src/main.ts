@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
   const catalog = await loadCatalog(config.modelCatalogPath);
-  const ctx = contextOf(database, systemClock, catalog);
+  const ctx = contextOf(database, systemClock, catalog, config.usageCacheBytes);
 
   const boot = await bootstrapOrganization(ctx, { adminKey: config.bootstrapAdminKey, ownerEmail: process.env.ORGPLANE_OWNER_EMAIL || undefined });
   if (boot) {

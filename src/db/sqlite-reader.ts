@@ -18,6 +18,17 @@ export function registerSqlFunctions(db: SQLite.Database): void {
 }
 
 /**
+ * Worker-thread source that gives the thread alone a lower priority (Linux: nice 10), so that the
+ * main thread, which answers every other request, gets a core first while the worker is busy.
+ */
+export const BACKGROUND_PRIORITY = `
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  require('node:os').setPriority(tid, 10);
+} catch {}
+`;
+
+/**
  * The rows of a query of two columns (a number, a text): the texts as UTF-8, end to end in one
  * buffer; text i ends at byte ends[i] and belongs to keys[i].
  */
@@ -43,12 +54,7 @@ export interface SqliteReader {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.driver);
-// Linux: a lower priority (nice 10) for this thread alone, so that the main thread, which answers
-// every other request, gets a core first while a heavy query runs here.
-try {
-  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-  require('node:os').setPriority(tid, 10);
-} catch {}
+${BACKGROUND_PRIORITY}
 const db = new SQLite(workerData.path, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -65536');

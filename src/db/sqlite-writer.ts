@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { BACKGROUND_PRIORITY } from './sqlite-reader.js';
 import type { WriteGuard, WriteOutcome, WriteStatement } from './write-script.js';
 
 /**
@@ -19,6 +20,7 @@ export interface SqliteWriter {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.driver);
+${BACKGROUND_PRIORITY}
 const db = new SQLite(workerData.path, { fileMustExist: true });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
@@ -39,9 +41,9 @@ const commit = db.prepare('commit');
 const rollback = db.prepare('rollback');
 parentPort.on('message', ({ id, statements: list, guard }) => {
   try {
+    const returned = [];
     begin.run();
     try {
-      const returned = [];
       for (let i = 0; i < list.length; i++) {
         const stmt = prepare(list[i].sql);
         if (guard && i < guard.statements) {
@@ -60,7 +62,7 @@ parentPort.on('message', ({ id, statements: list, guard }) => {
       if (db.inTransaction) rollback.run();
       throw err;
     }
-    parentPort.postMessage({ id, committed: true });
+    parentPort.postMessage({ id, committed: true, returned });
   } catch (err) {
     parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }
@@ -75,13 +77,13 @@ export function openSqliteWriter(path: string): SqliteWriter {
   worker.unref();
   const pending = new Map<number, { resolve: (outcome: WriteOutcome) => void; reject: (err: Error) => void }>();
   let next = 0;
-  type Reply = { id: number; error?: string } & ({ committed: true } | { committed: false; returned: unknown[][] });
+  type Reply = { id: number; error?: string; committed: boolean; returned: unknown[][] };
   worker.on('message', (m: Reply) => {
     const p = pending.get(m.id)!;
     pending.delete(m.id);
     if (pending.size === 0) worker.unref();
     if (m.error !== undefined) p.reject(new Error(m.error));
-    else p.resolve(m.committed ? { committed: true } : { committed: false, returned: m.returned });
+    else p.resolve({ committed: m.committed, returned: m.returned });
   });
   worker.on('error', (err: Error) => {
     for (const p of pending.values()) p.reject(err);

@@ -18,8 +18,11 @@ export interface WriteGuard {
   rows: number;
 }
 
-/** Whether the script committed; if not, the rows its guarded statements returned (each row as an array). */
-export type WriteOutcome = { committed: true } | { committed: false; returned: unknown[][] };
+/** Whether the script committed, and the rows its guarded statements returned (each row as an array). */
+export interface WriteOutcome {
+  committed: boolean;
+  returned: unknown[][];
+}
 
 class GuardFailed extends Error {
   constructor(readonly returned: unknown[][]) {
@@ -44,7 +47,7 @@ export async function runWriteScript(db: Kysely<DB>, writer: SqliteWriter | unde
         for (const row of rows) returned.push(Object.values(row));
         if (i === guard.statements - 1 && returned.length !== guard.rows) throw new GuardFailed(returned);
       }
-      return { committed: true } as const;
+      return { committed: true, returned };
     });
   } catch (err) {
     if (err instanceof GuardFailed) return { committed: false, returned: err.returned };

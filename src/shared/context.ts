@@ -17,11 +17,13 @@ export interface AppContext {
   reader?: SqliteReader;
   /** SQLite: where bulk writes run without blocking the main thread (absent: they use `db`). */
   writer?: SqliteWriter;
+  /** Memory the usage and costs results kept between requests may take, in bytes (default 256 MiB; 0: none kept). */
+  usageCacheBytes?: number;
 }
 
 /** The context of an open database. */
-export function contextOf(database: Database, clock: Clock, catalog: ModelCatalog): AppContext {
-  return { db: database.db, dialect: database.dialect, clock, catalog, reader: database.reader, writer: database.writer };
+export function contextOf(database: Database, clock: Clock, catalog: ModelCatalog, usageCacheBytes?: number): AppContext {
+  return { db: database.db, dialect: database.dialect, clock, catalog, reader: database.reader, writer: database.writer, usageCacheBytes };
 }
 
 /** A database handle inside a transaction (or the plain handle for reads). */

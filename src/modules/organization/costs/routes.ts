@@ -1,6 +1,7 @@
 import type { App } from '../../../app.js';
 import type { AppContext } from '../../../shared/context.js';
 import { errorResponses } from '../../../shared/schemas.js';
+import { sendJsonParts } from '../usage/routes.js';
 import { CostsQuery, CostsResult, UsagePage } from '../usage/schemas.js';
 import { CostsService } from './service.js';
 
@@ -10,6 +11,5 @@ export default function costsRoutes(app: App, ctx: AppContext): void {
   app.get('/organization/costs', {
     schema: { operationId: 'usage-costs', tags: ['Usage'], querystring: CostsQuery, response: { 200: UsagePage(CostsResult), ...errorResponses } },
   },
-  // The page comes as UTF-8 JSON written to the response schema; it is sent as it is.
-  async (req, reply) => reply.type('application/json').send((await service.query(req.query)) as never));
+  async (req, reply) => sendJsonParts(reply, await service.query(req.query)));
 }

@@ -24,8 +24,8 @@ const QUANTITY_JSON = 'case when g.quantity = cast(g.quantity as integer) and ab
 export class CostsService {
   constructor(private readonly ctx: AppContext) {}
 
-  /** The page as UTF-8 JSON. */
-  async query(q: Static<typeof CostsQuery>): Promise<Buffer> {
+  /** The page as UTF-8 JSON, in parts. */
+  async query(q: Static<typeof CostsQuery>): Promise<Buffer[]> {
     const window = bucketWindow(this.ctx, q, WIDTH_SECONDS['1d'], COSTS_LIMIT);
     const groupBy = distinctGroupBy(q.group_by);
     const filters: repo.CostQuery['filters'][number][] = [];

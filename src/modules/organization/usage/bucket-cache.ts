@@ -2,8 +2,8 @@ import type { AppContext } from '../../../shared/context.js';
 import * as repo from './repository.js';
 
 const DAY = 86400;
-/** Memory the cached results of one database may take. */
-const MAX_BYTES = 256 * 1024 * 1024;
+/** Memory the kept results of one database may take, unless the context says otherwise. */
+const DEFAULT_BYTES = 256 * 1024 * 1024;
 
 interface Entry {
   version: number;
@@ -20,7 +20,7 @@ export class BucketCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
 
-  constructor(private readonly maxBytes = MAX_BYTES) {}
+  constructor(private readonly maxBytes: number) {}
 
   /**
    * The results JSON of every bucket from `from` to `to` (exclusive), `width` apart, for the
@@ -31,6 +31,7 @@ export class BucketCache {
   async buckets(ctx: AppContext, shape: string, from: number, to: number, width: number, compute: (from: number, to: number) => Promise<Map<number, string | Buffer>>): Promise<Map<number, string | Buffer>> {
     const out = new Map<number, string | Buffer>();
     if (to <= from) return out;
+    if (this.maxBytes === 0) return compute(from, to);
     // Versions first, then data: results read afterwards are at least as new as the versions they are kept under.
     const versions = await repo.dayVersions(ctx.db, from - (from % DAY), to);
     const versionOf = (start: number) => versions.get(start - (start % DAY)) ?? 0;
@@ -84,6 +85,6 @@ const caches = new WeakMap<AppContext['db'], BucketCache>();
 /** The bucket cache of the context's database (one per database, shared by the usage and costs endpoints). */
 export function bucketCache(ctx: AppContext): BucketCache {
   let cache = caches.get(ctx.db);
-  if (!cache) caches.set(ctx.db, (cache = new BucketCache()));
+  if (!cache) caches.set(ctx.db, (cache = new BucketCache(ctx.usageCacheBytes ?? DEFAULT_BYTES)));
   return cache;
 }

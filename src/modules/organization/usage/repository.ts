@@ -53,23 +53,29 @@ export function recordStatements(dialect: DialectName, ids: readonly string[], r
 }
 
 /**
- * Numbers tuples of a dimension table (usage_dims or usage_cost_items), new ones and known ones
- * alike, in one transaction; returns them as [id, ...columns]. (The no-op update makes RETURNING
- * yield known tuples too.)
+ * Statements numbering tuples of a dimension table (usage_dims or usage_cost_items), new ones and
+ * known ones alike; each returns its tuples as `id, ...columns`. (The no-op update makes
+ * RETURNING yield known tuples too.)
  */
-export async function numberTuples(db: Executor, dialect: DialectName, table: 'usage_dims' | 'usage_cost_items', tuples: unknown[][]): Promise<unknown[][]> {
+export function numberingStatements(dialect: DialectName, table: 'usage_dims' | 'usage_cost_items', tuples: unknown[][]): WriteStatement[] {
   const columns = table === 'usage_dims' ? DIM_COLUMNS : COST_ITEM_COLUMNS;
-  const statements = bulk(
+  return bulk(
     dialect, `insert into ${table} (${columns.join(', ')})`,
     `on conflict (${columns.join(', ')}) do update set ${columns[0]} = excluded.${columns[0]} returning id, ${columns.join(', ')}`,
     tuples,
   );
-  const out: unknown[][] = [];
-  for (const s of statements) {
-    const { rows } = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(s.sql, s.parameters));
-    for (const r of rows) out.push([r.id, ...columns.map((c) => r[c])]);
+}
+
+/** Every tuple of a dimension table: its number, and its columns joined by `separator`. */
+export async function allTuples(ctx: AppContext, table: 'usage_dims' | 'usage_cost_items', separator: string): Promise<Array<[number, string]>> {
+  const columns = table === 'usage_dims' ? DIM_COLUMNS : COST_ITEM_COLUMNS;
+  if (ctx.reader) {
+    // SQLite: read on the reader thread, the key written by SQL (batch, an integer, as its digits).
+    const { keys, ends, buffer } = await ctx.reader.keyedTexts(`select id, ${columns.join(` || char(${separator.charCodeAt(0)}) || `)} from ${table}`, []);
+    return keys.map((id, i) => [id, buffer.toString('utf8', i === 0 ? 0 : ends[i - 1], ends[i])]);
   }
-  return out;
+  const { rows } = await ctx.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(`select id, ${columns.join(', ')} from ${table}`, []));
+  return rows.map((r) => [Number(r.id), columns.map((c) => String(r[c])).join(separator)]);
 }
 
 /**

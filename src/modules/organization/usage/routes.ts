@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import type { App } from '../../../app.js';
 import type { AppContext } from '../../../shared/context.js';
 import { errorResponses } from '../../../shared/schemas.js';
@@ -8,6 +10,16 @@ import { UsageService } from './service.js';
 
 /** Largest ingestion request body. */
 const INGEST_BODY_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Sends a page that comes as UTF-8 JSON written to the response schema, in parts: as it is, without
+ * joining the parts (megabytes of results are written to the socket from where they are).
+ */
+export function sendJsonParts(reply: FastifyReply, parts: Buffer[]): FastifyReply {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  return reply.type('application/json').header('content-length', length).send(Readable.from(parts, { objectMode: false }));
+}
 
 export default function usageRoutes(app: App, ctx: AppContext): void {
   const service = new UsageService(ctx);
@@ -23,8 +35,7 @@ export default function usageRoutes(app: App, ctx: AppContext): void {
         response: { 200: UsagePage(resultSchema(spec)), ...errorResponses },
       },
     },
-    // The page comes as UTF-8 JSON written to the response schema; it is sent as it is.
-    async (req, reply) => reply.type('application/json').send((await service.query(spec, req.query as UsageQuery)) as never));
+    async (req, reply) => sendJsonParts(reply, await service.query(spec, req.query as UsageQuery)));
   }
 
   app.post('/organization/usage/records', {

@@ -72,8 +72,11 @@ export function bucketJson<Row>(results: repo.BucketResults, toResult: (row: Row
   return new Map([...grouped].map(([start, list]) => [start, JSON.stringify(list)]));
 }
 
-/** The page of every bucket of the window, as UTF-8 JSON, from the JSON of each bucket's results (none: `[]`). */
-export function pageJson(w: BucketWindow, json: Map<number, string | Buffer>): Buffer {
+/**
+ * The page of every bucket of the window, as UTF-8 JSON in consecutive parts (the buckets' results
+ * are not copied), from the JSON of each bucket's results (none: `[]`).
+ */
+export function pageJson(w: BucketWindow, json: Map<number, string | Buffer>): Buffer[] {
   // Literal text between the buckets' results is gathered, so that the parts are few.
   const parts: Buffer[] = [];
   let text = '{"object":"page","data":[';
@@ -90,7 +93,7 @@ export function pageJson(w: BucketWindow, json: Map<number, string | Buffer>): B
   }
   const next = w.next === null ? 'null' : JSON.stringify(encodeCursor(w.next, w.width));
   parts.push(Buffer.from(`${text}],"has_more":${w.next !== null},"next_page":${next}}`));
-  return Buffer.concat(parts);
+  return parts;
 }
 
 /** The distinct group_by fields, in the order given (a repeated field groups once). */
@@ -102,8 +105,8 @@ export function distinctGroupBy<T extends string>(groupBy: readonly T[] | undefi
 export class UsageService {
   constructor(private readonly ctx: AppContext) {}
 
-  /** The page as UTF-8 JSON. */
-  async query(spec: KindSpec, q: UsageQuery): Promise<Buffer> {
+  /** The page as UTF-8 JSON, in parts. */
+  async query(spec: KindSpec, q: UsageQuery): Promise<Buffer[]> {
     const window = bucketWindow(this.ctx, q, WIDTH_SECONDS[q.bucket_width], LIMITS[q.bucket_width]);
     const groupBy = distinctGroupBy(q.group_by as Dimension[] | undefined);
     const filters: repo.RollupQuery['filters'][number][] = [];

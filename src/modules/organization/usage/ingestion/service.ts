@@ -1,9 +1,8 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../../db/schema.js';
-import type { DialectName } from '../../../../db/database.js';
 import { runWriteScript } from '../../../../db/write-script.js';
-import { type AppContext, type Executor, inTransaction } from '../../../../shared/context.js';
+import type { AppContext } from '../../../../shared/context.js';
 import { ApiError, badRequest, validationError } from '../../../../shared/errors.js';
 import { validatorCompiler } from '../../../../shared/validation.js';
 import { COUNTERS, type Counter, KINDS, USAGE_KINDS } from '../kinds.js';
@@ -30,30 +29,35 @@ const KIND_INDEX = new Map<string, number>(USAGE_KINDS.map((k, i) => [k, i]));
 
 /**
  * The numbers of a dimension table's tuples (usage_dims, usage_cost_items), kept in memory per
- * database. Tuples are numbered once and never change, so a cached number stays right; tuples
- * are numbered outside the batch's transaction, so a failed batch leaves no stale number.
+ * database: read once, in full, then extended as new tuples are numbered. Tuples are numbered
+ * once and never change, so a kept number stays right. New tuples are numbered in a transaction
+ * of their own (on the writer thread where there is one), so a failed batch leaves numbers that
+ * are merely unused.
  */
 class TupleNumbers {
-  private readonly ids = new Map<string, number>();
+  private ids?: Promise<Map<string, number>>;
   constructor(private readonly table: 'usage_dims' | 'usage_cost_items') {}
 
-  get(key: string): number | undefined {
-    return this.ids.get(key);
+  /** The numbers known so far (the first call reads them all). */
+  known(ctx: AppContext): Promise<Map<string, number>> {
+    this.ids ??= repo.allTuples(ctx, this.table, SEP).then(
+      (rows) => new Map(rows.map(([id, key]) => [key, id])),
+      (err: unknown) => {
+        this.ids = undefined;
+        throw err;
+      },
+    );
+    return this.ids;
   }
 
-  /**
-   * Numbers the tuples (key: the tuple's values joined by SEP) not known yet, in `tx`; returns
-   * the numbers to remember once `tx` has committed.
-   */
-  async number(tx: Executor, dialect: DialectName, tuples: Map<string, unknown[]>): Promise<Array<[string, number]>> {
-    const missing = [...tuples.keys()].filter((k) => !this.ids.has(k)).sort();
-    if (missing.length === 0) return [];
-    const rows = await repo.numberTuples(tx, dialect, this.table, missing.map((k) => tuples.get(k)!));
-    return rows.map(([id, ...tuple]) => [tuple.join(SEP), Number(id)]);
-  }
-
-  remember(numbers: Array<[string, number]>): void {
-    for (const [key, id] of numbers) this.ids.set(key, id);
+  /** Numbers the tuples (key: the tuple's values joined by SEP) not known yet. */
+  async number(ctx: AppContext, tuples: Map<string, unknown[]>): Promise<void> {
+    const ids = await this.known(ctx);
+    const missing = [...tuples.keys()].filter((k) => !ids.has(k)).sort();
+    if (missing.length === 0) return;
+    const statements = repo.numberingStatements(ctx.dialect, this.table, missing.map((k) => tuples.get(k)!));
+    const { returned } = await runWriteScript(ctx.db, ctx.writer, statements, { statements: statements.length, rows: missing.length });
+    for (const [id, ...tuple] of returned) ids.set(tuple.join(SEP), Number(id));
   }
 }
 
@@ -257,20 +261,17 @@ export class UsageIngestion {
       });
       return { kind: KIND_INDEX.get(r.kind)!, key, projectKey, lines };
     });
-    // One short transaction of its own (not the batch's): a failed batch leaves numbers that are merely unused.
-    const [dimNumbers, itemNumbers] = await inTransaction(this.ctx, async (tx) => [
-      await dims.number(tx, this.ctx.dialect, dimTuples),
-      await items.number(tx, this.ctx.dialect, itemTuples),
-    ]);
-    dims.remember(dimNumbers);
-    items.remember(itemNumbers);
+    await dims.number(this.ctx, dimTuples);
+    await items.number(this.ctx, itemTuples);
+    const dimIds = await dims.known(this.ctx);
+    const itemIds = await items.known(this.ctx);
     for (const d of drafts) {
       this.plans.set(d.key, {
         kind: d.kind,
         counters: STORED[d.kind],
-        dim: dims.get(d.key)!,
-        projectDim: dims.get(d.projectKey)!,
-        lines: d.lines.map((l) => ({ price: l.price, item: items.get(l.itemKey)!, projectItem: items.get(l.projectItemKey)! })),
+        dim: dimIds.get(d.key)!,
+        projectDim: dimIds.get(d.projectKey)!,
+        lines: d.lines.map((l) => ({ price: l.price, item: itemIds.get(l.itemKey)!, projectItem: itemIds.get(l.projectItemKey)! })),
       });
     }
   }
