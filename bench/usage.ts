@@ -135,7 +135,7 @@ async function main() {
   const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
   const stats = (xs: number[]) => `p50 ${ms(pct(xs, 50))}, p99 ${ms(pct(xs, 99))}, max ${ms(Math.max(...xs))}`;
 
-  for (const cache of [true, false]) {
+  for (const cache of [true, false].filter((c) => (process.env.BENCH_SERVERS ?? 'cached,uncached').split(',').includes(c ? 'cached' : 'uncached'))) {
     const port = 19000 + Math.floor(Math.random() * 1000);
     const base = `http://127.0.0.1:${port}`;
     const report = join(tmpdir(), `orgplane-bench-${process.pid}-event-loop.json`);
@@ -147,8 +147,6 @@ async function main() {
       const d = await eventLoopDelay(server, report);
       return `server event-loop delay p50 ${ms(d.p50)}, p99 ${ms(d.p99)}, max ${ms(d.max)}`;
     };
-    /** GET, retried once when the server had just closed the idle keep-alive connection it was sent on. */
-    const get = (path: string) => fetch(base + path, { headers }).catch(() => fetch(base + path, { headers }));
     try {
       print('', cache ? '## with the results cache (default)' : '## without the results cache (ORGPLANE_USAGE_CACHE_MB=0)');
 
@@ -176,21 +174,27 @@ async function main() {
 
       // 4. Query latencies: the first request (nothing kept yet), then ITERATIONS more; then the same
       //    bytes from a bare node:http server, timed the same way (the cost of moving them at all).
-      const timed = async (origin: string, path: string) => {
+      const agent = new http.Agent({ keepAlive: true });
+      /** GETs the whole body (node:http, chunks kept as they come, joined only when asked). */
+      const timed = (origin: string, path: string) => new Promise<{ ms: number; body: () => Buffer }>((resolve, reject) => {
         const t = performance.now();
-        const res = await fetch(origin + path, { headers }).catch(() => fetch(origin + path, { headers }));
-        const bytes = Buffer.from(await res.arrayBuffer());
-        const elapsed = performance.now() - t;
-        if (res.status !== 200) throw new Error(`${path}: ${bytes.toString()}`);
-        return { ms: elapsed, bytes };
-      };
+        http.get(origin + path, { headers, agent }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c)).on('error', reject).on('end', () => {
+            const elapsed = performance.now() - t;
+            if (res.statusCode !== 200) reject(new Error(`${path}: ${res.statusCode}`));
+            else resolve({ ms: elapsed, body: () => Buffer.concat(chunks) });
+          });
+        }).on('error', reject);
+      });
       const bodyFile = join(tmpdir(), `orgplane-bench-${process.pid}-body.json`);
       for (const [name, path] of Object.entries(queries)) {
         const first = await timed(base, path);
+        const bytes = first.body();
         const times = [];
         for (let i = 0; i < ITERATIONS; i++) times.push((await timed(base, path)).ms);
-        const results = (JSON.parse(first.bytes.toString()).data as { results: unknown[] }[]).reduce((n, b) => n + b.results.length, 0);
-        writeFileSync(bodyFile, first.bytes);
+        const results = (JSON.parse(bytes.toString()).data as { results: unknown[] }[]).reduce((n, b) => n + b.results.length, 0);
+        writeFileSync(bodyFile, bytes);
         const barePort = port + 1000;
         const bare = await startProcess(process.execPath, ['bench/bare-server.mjs'], { PORT: String(barePort), BARE_BODY_FILE: bodyFile }, `http://127.0.0.1:${barePort}/`);
         const bareTimes = [];
@@ -199,13 +203,12 @@ async function main() {
         } finally {
           await stopProcess(bare);
         }
-        print(`${name}: p50 ${ms(pct(times, 50))}, p99 ${ms(pct(times, 99))}; first ${ms(first.ms)} | bare node:http, same ${(first.bytes.length / 1024).toFixed(0)} KiB: p50 ${ms(pct(bareTimes, 50))} (${results} results)`);
+        print(`${name}: p50 ${ms(pct(times, 50))}, p99 ${ms(pct(times, 99))}; first ${ms(first.ms)} | bare node:http, same ${(bytes.length / 1024).toFixed(0)} KiB: p50 ${ms(pct(bareTimes, 50))} (${results} results)`);
       }
       rmSync(bodyFile, { force: true });
 
       // 5. Cheap requests (probed from other processes) while two clients loop over heavy questions.
       //    The loaders read the bodies and drop them (node:http, no buffering), so that they take little CPU.
-      const agent = new http.Agent({ keepAlive: true });
       const drain = (path: string) => new Promise<void>((resolve, reject) => {
         http.get(base + path, { headers, agent }, (res) => {
           if (res.statusCode !== 200) reject(new Error(`${path}: ${res.statusCode}`));

@@ -49,6 +49,8 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     const file = path !== ':memory:' && path !== '';
     const reader = file ? openSqliteReader(resolve(path)) : undefined;
     const writer = file ? openSqliteWriter(resolve(path)) : undefined;
+    // The writer thread checkpoints the WAL; the main thread never spends time on it.
+    if (writer) sqlite.pragma('wal_autocheckpoint = 0');
     return {
       db,
       dialect: 'sqlite',

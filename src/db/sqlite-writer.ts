@@ -26,6 +26,9 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -65536');
+// This connection checkpoints the WAL: after its own commits (autocheckpoint) and every few seconds,
+// so that the main connection, which does not, never copies pages on the main thread.
+setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), 5000).unref();
 const statements = new Map();
 const prepare = (sql) => {
   let stmt = statements.get(sql);

@@ -31,7 +31,7 @@ export async function authenticate(ctx: AppContext, request: FastifyRequest): Pr
     throw unauthorized(`Incorrect API key provided: ${redactForMessage(secret)}.`);
   }
   // Second granularity: at most one write per key per second, whatever the request rate.
-  if (resolved.lastUsedAt === null || resolved.lastUsedAt < now) await touchKey(ctx.db, resolved.principal.keyId, now);
+  if (resolved.lastUsedAt === null || resolved.lastUsedAt < now) await touchKey(ctx.db, ctx.writer, resolved.principal.keyId, now);
   return resolved.principal;
 }
 

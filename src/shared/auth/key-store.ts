@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import { param, prepared } from '../../db/prepared.js';
+import type { SqliteWriter } from '../../db/sqlite-writer.js';
+import { runWriteScript } from '../../db/write-script.js';
 import type { DB } from '../../db/schema.js';
 import { newId } from '../ids.js';
 import { generateKey, hashesEqual, hashKey, redactKey } from '../keys.js';
@@ -64,8 +66,13 @@ export async function resolveKey(db: Kysely<DB>, secret: string): Promise<Resolv
   };
 }
 
-export async function touchKey(db: Kysely<DB>, keyId: string, now: number): Promise<void> {
-  await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).execute();
+/**
+ * Records that a key was used. Where there is a writer thread (SQLite), the write goes there: the
+ * main thread then never waits, blocked, for the database lock while a bulk write commits.
+ */
+export async function touchKey(db: Kysely<DB>, writer: SqliteWriter | undefined, keyId: string, now: number): Promise<void> {
+  const update = db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).compile();
+  await runWriteScript(db, writer, [{ sql: update.sql, parameters: [...update.parameters] }], { statements: 0, rows: 0 });
 }
 
 export interface NewKey {

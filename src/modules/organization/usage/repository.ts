@@ -39,8 +39,12 @@ function bulk(dialect: DialectName, head: string, tail: string, rows: readonly (
   let i = 0;
   while (i < rows.length) {
     const size = CHUNKS.find((c) => c <= rows.length - i)!;
-    const parameters: unknown[] = [];
-    for (let j = i; j < i + size; j++) for (const v of rows[j]) parameters.push(v);
+    const width = rows[i].length;
+    const parameters = new Array<unknown>(size * width);
+    for (let j = 0, at = 0; j < size; j++) {
+      const row = rows[i + j];
+      for (let k = 0; k < width; k++) parameters[at++] = row[k];
+    }
     out.push({ sql: bulkText(dialect, head, tuple, size, tail), parameters });
     i += size;
   }

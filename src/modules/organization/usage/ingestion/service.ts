@@ -16,7 +16,7 @@ const MINUTE = 60;
 const HOUR = 3600;
 const DAY = 86400;
 /** Records handled between two yields to the event loop, so that a big batch does not hold up other requests. */
-const SLICE = 2000;
+const SLICE = 1000;
 
 type Validator = ReturnType<FastifySchemaCompiler<unknown>> & { errors?: unknown[] | null };
 
@@ -179,11 +179,14 @@ export class UsageIngestion {
       const usage: Array<[repo.RollupTable, Rollup]> = [
         ['usage_1m', r.minute], ['usage_1h', r.hour], ['usage_1d', r.day], ['usage_projects_1h', r.projectHour], ['usage_projects_1d', r.projectDay],
       ];
+      // Table by table, yielding in between: a big batch does not hold up other requests.
       for (const [table, rollup] of usage) {
         for (const [kind, rows] of rollup.byKind()) statements.push(...repo.rollupStatements(dialect, table, STORED[kind], rows));
+        await yieldToEventLoop();
       }
+      statements.push(...repo.costStatements(dialect, 'usage_costs_1d', r.costs.sorted()));
+      await yieldToEventLoop();
       statements.push(
-        ...repo.costStatements(dialect, 'usage_costs_1d', r.costs.sorted()),
         ...repo.costStatements(dialect, 'usage_costs_projects_1d', r.projectCosts.sorted()),
         // Cached results of these days are now stale.
         ...repo.dayVersionStatements(dialect, r.day.starts()),
@@ -239,7 +242,10 @@ export class UsageIngestion {
     const { dims, items } = this.numbers;
     const dimTuples = new Map<string, unknown[]>();
     const itemTuples = new Map<string, unknown[]>();
-    const drafts = examples.map((r) => {
+    const drafts = [];
+    for (let i = 0; i < examples.length; i++) {
+      if (i % SLICE === SLICE - 1) await yieldToEventLoop();
+      const r = examples[i];
       // The columns of repo.DIM_COLUMNS.
       const tuple: unknown[] = [r.kind, r.project_id, r.user_id ?? '', r.api_key_id ?? '', r.model ?? '', r.batch ? 1 : 0, r.kind === 'completions' ? (r.service_tier ?? 'default') : '', r.size ?? '', r.source ?? '', r.context_level ?? '', r.vector_store_id ?? ''];
       const projected = tuple.slice();
@@ -259,8 +265,8 @@ export class UsageIngestion {
         itemTuples.set(projectItemKey, projectItem);
         return { price, itemKey, projectItemKey };
       });
-      return { kind: KIND_INDEX.get(r.kind)!, key, projectKey, lines };
-    });
+      drafts.push({ kind: KIND_INDEX.get(r.kind)!, key, projectKey, lines });
+    }
     await dims.number(this.ctx, dimTuples);
     await items.number(this.ctx, itemTuples);
     const dimIds = await dims.known(this.ctx);
