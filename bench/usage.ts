@@ -1,12 +1,16 @@
 // Usage and costs benchmark. Builds a usage data set through the ingestion service (and, for
 // the comparison, a plain table of the raw records), then starts orgplane as its own process on
-// that database and measures, side by side:
-// - ingestion through the HTTP batch endpoint (and cheap-request latency meanwhile);
-// - the latency of the usage and costs queries, against a naive GROUP BY over the raw records;
-// - the latency of cheap requests while heavy usage queries run (the server's stalls).
-// The clients run in this process, the server in another, so client work never shows as a stall.
+// that database, twice (with the results cache, and without it), and measures, side by side:
+// - ingestion through the HTTP batch endpoint (cheap-request latency and the server's event-loop
+//   delay meanwhile);
+// - the latency of the usage and costs queries (first request, then repeated), next to a bare
+//   node:http server sending the same bytes, and a naive GROUP BY over the raw records;
+// - the latency of cheap requests (probed from other processes) and the server's event-loop delay
+//   while heavy usage queries run (the server's stalls).
 //   npm run bench:usage                                    # full size: 10M records
 //   USAGE_RECORDS=1000000 npm run bench:usage              # quicker
+//   USAGE_REUSE=1 npm run bench:usage                      # SQLite: measure the data set of the last run again
+//   BENCH_SERVERS=cached npm run bench:usage               # only the server with the results cache
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test USAGE_RECORDS=1000000 npm run bench:usage
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,7 +37,7 @@ const shape: DemoShape = {
   users: env('USAGE_USERS', 200),
   seed: 42,
 };
-const HTTP_RECORDS = env('USAGE_HTTP_RECORDS', 200_000);
+const HTTP_RECORDS = env('USAGE_HTTP_RECORDS', 500_000);
 const HTTP_BATCH = env('USAGE_HTTP_BATCH', 5000);
 const LOAD_BATCH = env('USAGE_LOAD_BATCH', 20_000);
 const ITERATIONS = env('BENCH_ITERATIONS', 30);
