@@ -98,7 +98,9 @@ export function openSqliteWriter(path: string): SqliteWriter {
         const id = next++;
         pending.set(id, { resolve, reject });
         worker.ref();
-        worker.postMessage({ id, statements, guard });
+        // Numeric parameters move to the thread (their buffers are transferred, not copied).
+        const transfer = statements.flatMap((s) => (s.parameters instanceof Float64Array ? [s.parameters.buffer as ArrayBuffer] : []));
+        worker.postMessage({ id, statements, guard }, transfer);
       });
     },
     close: async () => {

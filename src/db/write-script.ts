@@ -2,10 +2,13 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import type { DB } from './schema.js';
 import type { SqliteWriter } from './sqlite-writer.js';
 
-/** One statement of a write script: SQL text in the dialect's parameter style, and its parameters. */
+/**
+ * One statement of a write script: SQL text in the dialect's parameter style, and its parameters
+ * (all-numeric ones as a Float64Array: handed to the writer thread without copying).
+ */
 export interface WriteStatement {
   sql: string;
-  parameters: unknown[];
+  parameters: unknown[] | Float64Array;
 }
 
 /**
@@ -42,7 +45,7 @@ export async function runWriteScript(db: Kysely<DB>, writer: SqliteWriter | unde
       const returned: unknown[][] = [];
       for (let i = 0; i < statements.length; i++) {
         if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-        const { rows } = await tx.executeQuery<Record<string, unknown>>(CompiledQuery.raw(statements[i].sql, statements[i].parameters));
+        const { rows } = await tx.executeQuery<Record<string, unknown>>(CompiledQuery.raw(statements[i].sql, Array.from(statements[i].parameters)));
         if (i >= guard.statements) continue;
         for (const row of rows) returned.push(Object.values(row));
         if (i === guard.statements - 1 && returned.length !== guard.rows) throw new GuardFailed(returned);

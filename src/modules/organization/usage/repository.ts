@@ -33,17 +33,20 @@ function bulkText(dialect: DialectName, head: string, tuple: string, rows: numbe
 
 const placeholders = (n: number) => `(${Array.from({ length: n }, () => '?').join(',')})`;
 
-/** The statements writing `rows` as `head values (...),(...) tail`, in fixed-size chunks. */
-function bulk(dialect: DialectName, head: string, tail: string, rows: readonly (readonly unknown[])[], tuple = placeholders(rows[0]?.length ?? 0)): WriteStatement[] {
+/**
+ * The statements writing `rows` as `head values (...),(...) tail`, in fixed-size chunks; rows of
+ * numbers only are passed as a Float64Array per statement.
+ */
+function bulk(dialect: DialectName, head: string, tail: string, rows: readonly (readonly unknown[])[], tuple = placeholders(rows[0]?.length ?? 0), numeric = false): WriteStatement[] {
   const out: WriteStatement[] = [];
   let i = 0;
   while (i < rows.length) {
     const size = CHUNKS.find((c) => c <= rows.length - i)!;
     const width = rows[i].length;
-    const parameters = new Array<unknown>(size * width);
+    const parameters = numeric ? new Float64Array(size * width) : new Array<unknown>(size * width);
     for (let j = 0, at = 0; j < size; j++) {
       const row = rows[i + j];
-      for (let k = 0; k < width; k++) parameters[at++] = row[k];
+      for (let k = 0; k < width; k++) parameters[at++] = row[k] as number;
     }
     out.push({ sql: bulkText(dialect, head, tuple, size, tail), parameters });
     i += size;
@@ -90,13 +93,13 @@ export async function allTuples(ctx: AppContext, table: 'usage_dims' | 'usage_co
 export function rollupStatements(dialect: DialectName, table: RollupTable, counters: readonly Counter[], rows: readonly (readonly number[])[]): WriteStatement[] {
   const set = counters.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
   const tuple = `(?, ?, ?, ${COUNTERS.map((c) => (counters.includes(c) ? '?' : '0')).join(', ')})`;
-  return bulk(dialect, `insert into ${table} (kind, bucket_start, dim_id, ${COUNTERS.join(', ')})`, `on conflict (kind, bucket_start, dim_id) do update set ${set}`, rows, tuple);
+  return bulk(dialect, `insert into ${table} (kind, bucket_start, dim_id, ${COUNTERS.join(', ')})`, `on conflict (kind, bucket_start, dim_id) do update set ${set}`, rows, tuple, true);
 }
 
 /** Statements adding rows (bucket_start, item_id, amount, quantity) into a cost rollup. */
 export function costStatements(dialect: DialectName, table: CostTable, rows: readonly (readonly number[])[]): WriteStatement[] {
   const set = `amount = ${table}.amount + excluded.amount, quantity = ${table}.quantity + excluded.quantity`;
-  return bulk(dialect, `insert into ${table} (bucket_start, item_id, amount, quantity)`, `on conflict (bucket_start, item_id) do update set ${set}`, rows);
+  return bulk(dialect, `insert into ${table} (bucket_start, item_id, amount, quantity)`, `on conflict (bucket_start, item_id) do update set ${set}`, rows, undefined, true);
 }
 
 /** Statements bumping the version of each of these days (their rollups change). */
