@@ -203,6 +203,7 @@ async function main() {
         const bare = await startProcess(process.execPath, ['bench/bare-server.mjs'], { PORT: String(barePort), BARE_BODY_FILE: bodyFile }, `http://127.0.0.1:${barePort}/`);
         const bareTimes = [];
         try {
+          await timed(`http://127.0.0.1:${barePort}`, path);
           for (let i = 0; i < ITERATIONS; i++) bareTimes.push((await timed(`http://127.0.0.1:${barePort}`, path)).ms);
         } finally {
           await stopProcess(bare);
