@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
+import { BACKGROUND_PRIORITY, startSqliteThread } from './sqlite-thread.js';
 
 /**
  * SQL functions every SQLite connection of orgplane has, so that SQL can build JSON whose
@@ -16,17 +15,6 @@ export function registerSqlFunctions(db: SQLite.Database): void {
     return x === null ? null : Math.round(Number(x) * scale) / scale;
   });
 }
-
-/**
- * Worker-thread source that gives the thread alone a lower priority (Linux: nice 10), so that the
- * main thread, which answers every other request, gets a core first while the worker is busy.
- */
-export const BACKGROUND_PRIORITY = `
-try {
-  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-  require('node:os').setPriority(tid, 10);
-} catch {}
-`;
 
 /**
  * The rows of a query of two columns (a number, a text): the texts as UTF-8, end to end in one
@@ -85,35 +73,12 @@ parentPort.on('message', ({ id, query, params }) => {
 
 /** Starts a reader thread on the database file at `path`. */
 export function openSqliteReader(path: string): SqliteReader {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver } });
-  // An idle reader does not keep the process alive.
-  worker.unref();
-  const pending = new Map<number, { resolve: (result: KeyedTexts) => void; reject: (err: Error) => void }>();
-  let next = 0;
-  type Reply = { id: number; keys: number[]; ends: number[]; buffer: ArrayBuffer; error?: undefined } | { id: number; error: string };
-  worker.on('message', (m: Reply) => {
-    const p = pending.get(m.id)!;
-    pending.delete(m.id);
-    if (pending.size === 0) worker.unref();
-    if (m.error !== undefined) p.reject(new Error(m.error));
-    else p.resolve({ keys: m.keys, ends: m.ends, buffer: Buffer.from(m.buffer) });
-  });
-  worker.on('error', (err: Error) => {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-  });
+  const thread = startSqliteThread(WORKER_SOURCE, path);
   return {
-    keyedTexts(query, params) {
-      return new Promise((resolve, reject) => {
-        const id = next++;
-        pending.set(id, { resolve, reject });
-        worker.ref();
-        worker.postMessage({ id, query, params });
-      });
+    async keyedTexts(query, params) {
+      const { keys, ends, buffer } = await thread.call<{ keys: number[]; ends: number[]; buffer: ArrayBuffer }>({ query, params });
+      return { keys, ends, buffer: Buffer.from(buffer) };
     },
-    close: async () => {
-      await worker.terminate();
-    },
+    close: () => thread.close(),
   };
 }

@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
-import { BACKGROUND_PRIORITY } from './sqlite-reader.js';
+import { BACKGROUND_PRIORITY, startSqliteThread } from './sqlite-thread.js';
 import type { WriteGuard, WriteOutcome, WriteStatement } from './write-script.js';
 
 /**
@@ -74,37 +72,14 @@ parentPort.on('message', ({ id, statements: list, guard }) => {
 
 /** Starts a writer thread on the database file at `path`. */
 export function openSqliteWriter(path: string): SqliteWriter {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver } });
-  // An idle writer does not keep the process alive.
-  worker.unref();
-  const pending = new Map<number, { resolve: (outcome: WriteOutcome) => void; reject: (err: Error) => void }>();
-  let next = 0;
-  type Reply = { id: number; error?: string; committed: boolean; returned: unknown[][] };
-  worker.on('message', (m: Reply) => {
-    const p = pending.get(m.id)!;
-    pending.delete(m.id);
-    if (pending.size === 0) worker.unref();
-    if (m.error !== undefined) p.reject(new Error(m.error));
-    else p.resolve({ committed: m.committed, returned: m.returned });
-  });
-  worker.on('error', (err: Error) => {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-  });
+  const thread = startSqliteThread(WORKER_SOURCE, path);
   return {
-    transaction(statements, guard) {
-      return new Promise((resolve, reject) => {
-        const id = next++;
-        pending.set(id, { resolve, reject });
-        worker.ref();
-        // Numeric parameters move to the thread (their buffers are transferred, not copied).
-        const transfer = statements.flatMap((s) => (s.parameters instanceof Float64Array ? [s.parameters.buffer as ArrayBuffer] : []));
-        worker.postMessage({ id, statements, guard }, transfer);
-      });
+    async transaction(statements, guard) {
+      // Numeric parameters move to the thread (their buffers are transferred, not copied).
+      const transfer = statements.flatMap((s) => (s.parameters instanceof Float64Array ? [s.parameters.buffer as ArrayBuffer] : []));
+      const { committed, returned } = await thread.call<WriteOutcome>({ statements, guard }, transfer);
+      return { committed, returned };
     },
-    close: async () => {
-      await worker.terminate();
-    },
+    close: () => thread.close(),
   };
 }
