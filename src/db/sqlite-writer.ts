@@ -27,26 +27,29 @@ db.pragma('cache_size = -65536');
 // This connection checkpoints the WAL: after its own commits (autocheckpoint) and every few seconds,
 // so that the main connection, which does not, never copies pages on the main thread.
 setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), 5000).unref();
+// Statement texts are sent once each and numbered; later scripts name them by number.
+const texts = new Map();
 const statements = new Map();
-const prepare = (sql) => {
-  let stmt = statements.get(sql);
+const prepare = (n) => {
+  let stmt = statements.get(n);
   if (!stmt) {
-    stmt = db.prepare(sql);
+    stmt = db.prepare(texts.get(n));
     if (stmt.reader) stmt.raw(true);
-    statements.set(sql, stmt);
+    statements.set(n, stmt);
   }
   return stmt;
 };
 const begin = db.prepare('begin immediate');
 const commit = db.prepare('commit');
 const rollback = db.prepare('rollback');
-parentPort.on('message', ({ id, statements: list, guard }) => {
+parentPort.on('message', ({ id, texts: fresh, statements: list, guard }) => {
+  for (const [n, sql] of fresh) texts.set(n, sql);
   try {
     const returned = [];
     begin.run();
     try {
       for (let i = 0; i < list.length; i++) {
-        const stmt = prepare(list[i].sql);
+        const stmt = prepare(list[i].n);
         if (guard && i < guard.statements) {
           for (const row of stmt.all(...list[i].parameters)) returned.push(row);
           if (i === guard.statements - 1 && returned.length !== guard.rows) {
@@ -73,11 +76,23 @@ parentPort.on('message', ({ id, statements: list, guard }) => {
 /** Starts a writer thread on the database file at `path`. */
 export function openSqliteWriter(path: string): SqliteWriter {
   const thread = startSqliteThread(WORKER_SOURCE, path);
+  const numbers = new Map<string, number>();
   return {
     async transaction(statements, guard) {
-      // Numeric parameters move to the thread (their buffers are transferred, not copied).
-      const transfer = statements.flatMap((s) => (s.parameters instanceof Float64Array ? [s.parameters.buffer as ArrayBuffer] : []));
-      const { committed, returned } = await thread.call<WriteOutcome>({ statements, guard }, transfer);
+      // Texts the thread has not seen go along once; numeric parameters move to the thread (their
+      // buffers are transferred, not copied).
+      const texts: Array<[number, string]> = [];
+      const transfer: ArrayBuffer[] = [];
+      const list = statements.map(({ sql, parameters }) => {
+        let n = numbers.get(sql);
+        if (n === undefined) {
+          numbers.set(sql, (n = numbers.size));
+          texts.push([n, sql]);
+        }
+        if (parameters instanceof Float64Array) transfer.push(parameters.buffer as ArrayBuffer);
+        return { n, parameters };
+      });
+      const { committed, returned } = await thread.call<WriteOutcome>({ texts, statements: list, guard }, transfer);
       return { committed, returned };
     },
     close: () => thread.close(),
