@@ -64,7 +64,7 @@ export class CostsService {
     const table = perKey ? 'usage_costs_1d' : 'usage_costs_projects_1d';
     const shape = JSON.stringify(['costs', table, groupBy, filters]);
     const json = empty
-      ? new Map<number, string>()
+      ? new Map<number, Buffer>()
       : await bucketCache(this.ctx).buckets(this.ctx, shape, window.from, window.to, window.width, async (from, to) =>
         bucketJson(await repo.queryCosts(this.ctx, table, { from, to, groupBy, filters }, item), toResult));
     return pageJson(window, json);

@@ -7,7 +7,7 @@ const DEFAULT_BYTES = 256 * 1024 * 1024;
 
 interface Entry {
   version: number;
-  json: string | Buffer;
+  json: Buffer;
 }
 
 /**
@@ -28,8 +28,8 @@ export class BucketCache {
    * cache where current, the rest from `compute` (called once, over the range of the missing
    * buckets; buckets it returns nothing for have no results).
    */
-  async buckets(ctx: AppContext, shape: string, from: number, to: number, width: number, compute: (from: number, to: number) => Promise<Map<number, string | Buffer>>): Promise<Map<number, string | Buffer>> {
-    const out = new Map<number, string | Buffer>();
+  async buckets(ctx: AppContext, shape: string, from: number, to: number, width: number, compute: (from: number, to: number) => Promise<Map<number, Buffer>>): Promise<Map<number, Buffer>> {
+    const out = new Map<number, Buffer>();
     if (to <= from) return out;
     if (this.maxBytes === 0) return compute(from, to);
     // Versions first, then data: results read afterwards are at least as new as the versions they are kept under.
@@ -53,7 +53,7 @@ export class BucketCache {
     const computed = await compute(first, last + width);
     for (let start = first; start <= last; start += width) {
       if (out.has(start)) continue;
-      const json = computed.get(start) ?? '[]';
+      const json = computed.get(start) ?? EMPTY;
       out.set(start, json);
       this.put(`${shape}@${start}`, { version: versionOf(start), json });
     }
@@ -78,7 +78,8 @@ export class BucketCache {
   }
 }
 
-const size = (key: string, e: Entry) => 2 * key.length + (typeof e.json === 'string' ? 2 * e.json.length : e.json.length) + 64;
+const EMPTY = Buffer.from('[]');
+const size = (key: string, e: Entry) => 2 * key.length + e.json.length + 64;
 
 const caches = new WeakMap<AppContext['db'], BucketCache>();
 

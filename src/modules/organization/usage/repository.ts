@@ -171,8 +171,8 @@ export interface GroupedQuery {
   keys: readonly string[];
 }
 
-/** Per bucket (ordered), either the JSON array of its results (SQLite; UTF-8 from the reader thread) or its rows (PostgreSQL). */
-export type BucketResults = { json: Map<number, string | Buffer> } | { rows: Record<string, unknown>[] };
+/** Per bucket (ordered), either the JSON array of its results as UTF-8 (SQLite) or its rows (PostgreSQL). */
+export type BucketResults = { json: Map<number, Buffer> } | { rows: Record<string, unknown>[] };
 
 /** Runs a grouped query: on SQLite, the database writes each row as JSON (`item`) and joins each bucket's results. */
 async function runGrouped(ctx: AppContext, q: GroupedQuery, item: readonly JsonPart[]): Promise<BucketResults> {
@@ -183,7 +183,7 @@ async function runGrouped(ctx: AppContext, q: GroupedQuery, item: readonly JsonP
     return { rows: result.rows };
   }
   const text = `select g.bucket_start, '[' || group_concat(${concat(item)}, ','${order ? ` order by ${order}` : ''}) || ']' from (${q.sql.text}) g group by g.bucket_start order by g.bucket_start`;
-  const json = new Map<number, string | Buffer>();
+  const json = new Map<number, Buffer>();
   if (ctx.reader) {
     const { keys, ends, buffer } = await ctx.reader.keyedTexts(text, q.sql.params);
     for (let i = 0; i < keys.length; i++) json.set(keys[i], buffer.subarray(i === 0 ? 0 : ends[i - 1], ends[i]));
@@ -191,7 +191,7 @@ async function runGrouped(ctx: AppContext, q: GroupedQuery, item: readonly JsonP
     const { rows } = await ctx.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, q.sql.params));
     for (const r of rows) {
       const [start, list] = Object.values(r);
-      json.set(Number(start), String(list));
+      json.set(Number(start), Buffer.from(String(list)));
     }
   }
   return { json };

@@ -60,7 +60,7 @@ export function bucketWindow(ctx: AppContext, q: { start_time: number; end_time?
 }
 
 /** Per bucket, the JSON array of its results: as the database wrote it, or from rows that `toResult` turns into results. */
-export function bucketJson<Row>(results: repo.BucketResults, toResult: (row: Row) => unknown): Map<number, string | Buffer> {
+export function bucketJson<Row>(results: repo.BucketResults, toResult: (row: Row) => unknown): Map<number, Buffer> {
   if ('json' in results) return results.json;
   const grouped = new Map<number, unknown[]>();
   for (const row of results.rows) {
@@ -69,22 +69,22 @@ export function bucketJson<Row>(results: repo.BucketResults, toResult: (row: Row
     if (!list) grouped.set(start, (list = []));
     list.push(toResult(row as Row));
   }
-  return new Map([...grouped].map(([start, list]) => [start, JSON.stringify(list)]));
+  return new Map([...grouped].map(([start, list]) => [start, Buffer.from(JSON.stringify(list))]));
 }
 
 /**
  * The page of every bucket of the window, as UTF-8 JSON in consecutive parts (the buckets' results
  * are not copied), from the JSON of each bucket's results (none: `[]`).
  */
-export function pageJson(w: BucketWindow, json: Map<number, string | Buffer>): Buffer[] {
+export function pageJson(w: BucketWindow, json: Map<number, Buffer>): Buffer[] {
   // Literal text between the buckets' results is gathered, so that the parts are few.
   const parts: Buffer[] = [];
   let text = '{"object":"page","data":[';
   for (let start = w.from; start < w.to; start += w.width) {
     text += `${start === w.from ? '' : ','}{"object":"bucket","start_time":${start},"end_time":${start + w.width},"results":`;
-    const list = json.get(start) ?? '[]';
-    if (typeof list === 'string') {
-      text += list;
+    const list = json.get(start);
+    if (list === undefined || list.length < 256) {
+      text += list?.toString() ?? '[]';
     } else {
       parts.push(Buffer.from(text), list);
       text = '';
@@ -133,7 +133,7 @@ export class UsageService {
     const item = resultJson(spec, groupBy);
     const shape = JSON.stringify([spec.kind, table, groupBy, filters]);
     const json = empty
-      ? new Map<number, string>()
+      ? new Map<number, Buffer>()
       : await bucketCache(this.ctx).buckets(this.ctx, shape, window.from, window.to, window.width, async (from, to) =>
         bucketJson(await repo.queryRollup(this.ctx, table, { kind, from, to, groupBy, counters: spec.counters, filters }, item), toResult));
     return pageJson(window, json);
