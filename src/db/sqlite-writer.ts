@@ -66,7 +66,7 @@ parentPort.on('message', ({ id, texts: fresh, statements: list, guard }) => {
       if (db.inTransaction) rollback.run();
       throw err;
     }
-    parentPort.postMessage({ id, committed: true, returned });
+    parentPort.postMessage({ id, committed: true, returned: guard && guard.keep ? returned : [] });
   } catch (err) {
     parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }

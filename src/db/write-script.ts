@@ -19,9 +19,11 @@ export interface WriteStatement {
 export interface WriteGuard {
   statements: number;
   rows: number;
+  /** Hand back what the guarded statements returned also when the script committed (default: only when it did not). */
+  keep?: boolean;
 }
 
-/** Whether the script committed, and the rows its guarded statements returned (each row as an array). */
+/** Whether the script committed, and the rows its guarded statements returned (each row as an array; see WriteGuard.keep). */
 export interface WriteOutcome {
   committed: boolean;
   returned: unknown[][];
@@ -50,7 +52,7 @@ export async function runWriteScript(db: Kysely<DB>, writer: SqliteWriter | unde
         for (const row of rows) returned.push(Object.values(row));
         if (i === guard.statements - 1 && returned.length !== guard.rows) throw new GuardFailed(returned);
       }
-      return { committed: true, returned };
+      return { committed: true, returned: guard.keep ? returned : [] };
     });
   } catch (err) {
     if (err instanceof GuardFailed) return { committed: false, returned: err.returned };

@@ -56,7 +56,7 @@ class TupleNumbers {
     const missing = [...tuples.keys()].filter((k) => !ids.has(k)).sort();
     if (missing.length === 0) return;
     const statements = repo.numberingStatements(ctx.dialect, this.table, missing.map((k) => tuples.get(k)!));
-    const { returned } = await runWriteScript(ctx.db, ctx.writer, statements, { statements: statements.length, rows: missing.length });
+    const { returned } = await runWriteScript(ctx.db, ctx.writer, statements, { statements: statements.length, rows: missing.length, keep: true });
     for (const [id, ...tuple] of returned) ids.set(tuple.join(SEP), Number(id));
   }
 }
