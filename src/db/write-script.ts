@@ -47,7 +47,8 @@ export async function runWriteScript(db: Kysely<DB>, writer: SqliteWriter | unde
       const returned: unknown[][] = [];
       for (let i = 0; i < statements.length; i++) {
         if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-        const { rows } = await tx.executeQuery<Record<string, unknown>>(CompiledQuery.raw(statements[i].sql, Array.from(statements[i].parameters)));
+        const { sql, parameters } = statements[i];
+        const { rows } = await tx.executeQuery<Record<string, unknown>>(CompiledQuery.raw(sql, Array.isArray(parameters) ? parameters : Array.from(parameters)));
         if (i >= guard.statements) continue;
         for (const row of rows) returned.push(Object.values(row));
         if (i === guard.statements - 1 && returned.length !== guard.rows) throw new GuardFailed(returned);

@@ -251,7 +251,9 @@ export class UsageIngestion {
       const projected = tuple.slice();
       projected[2] = '';
       projected[3] = '';
-      const key = tuple.join(SEP);
+      // The plan is found by tupleKey (the hot path); the tuple's number by its columns joined: one key.
+      const key = tupleKey(r);
+      if (key !== tuple.join(SEP)) throw new Error(`tupleKey and DIM_COLUMNS disagree: ${key}`);
       const projectKey = projected.join(SEP);
       dimTuples.set(key, tuple);
       dimTuples.set(projectKey, projected);
