@@ -2,9 +2,14 @@ import { BACKGROUND_PRIORITY, startSqliteThread } from './sqlite-thread.js';
 import type { WriteGuard, WriteOutcome, WriteStatement } from './write-script.js';
 
 /**
- * Runs write transactions on a connection of its own, off the main thread, one at a time in the
- * order they were asked for. Bulk writes (usage ingestion) use it so that their SQL runs on the
- * other core while the main thread goes on answering requests.
+ * Runs write transactions on a connection of its own, off the main thread, in the order they were
+ * asked for. Bulk writes (usage ingestion) use it so that their SQL runs on the other core while
+ * the main thread goes on answering requests.
+ *
+ * Group commit: scripts asked for while the thread is busy are sent together when it is free and
+ * run in one transaction, each inside a savepoint of its own, so that one durable commit (one
+ * fsync) serves them all. A script whose guard fails or that raises an error is rolled back to its
+ * savepoint alone; every script is answered only after the commit.
  */
 export interface SqliteWriter {
   /** Runs the statements as one transaction (see runWriteScript). */
@@ -42,48 +47,95 @@ const prepare = (n) => {
 const begin = db.prepare('begin immediate');
 const commit = db.prepare('commit');
 const rollback = db.prepare('rollback');
-parentPort.on('message', ({ id, texts: fresh, statements: list, guard }) => {
-  for (const [n, sql] of fresh) texts.set(n, sql);
-  try {
-    const returned = [];
-    begin.run();
-    try {
-      for (let i = 0; i < list.length; i++) {
-        const stmt = prepare(list[i].n);
-        if (guard && i < guard.statements) {
-          for (const row of stmt.all(...list[i].parameters)) returned.push(row);
-          if (i === guard.statements - 1 && returned.length !== guard.rows) {
-            rollback.run();
-            parentPort.postMessage({ id, committed: false, returned });
-            return;
-          }
-        } else {
-          stmt.run(...list[i].parameters);
-        }
-      }
-      commit.run();
-    } catch (err) {
-      if (db.inTransaction) rollback.run();
-      throw err;
+const savepoint = db.prepare('savepoint script');
+const undo = db.prepare('rollback to script');
+const release = db.prepare('release script');
+// The rows a script's guarded statements return (run again, inside the script's savepoint, when its guard failed).
+const guardedRows = (list, guard) => {
+  const rows = [];
+  for (let i = 0; i < guard.statements; i++) for (const row of prepare(list[i].n).all(...list[i].parameters)) rows.push(row);
+  return rows;
+};
+// Runs one script inside the open transaction, in a savepoint of its own. Guarded statements
+// insert-or-skip: how many rows they wrote says whether the guard holds; if it does not, the script
+// is rolled back to its savepoint and what the guarded statements would have written is handed back.
+const runScript = ({ statements: list, guard }) => {
+  savepoint.run();
+  const guarded = guard ? guard.statements : 0;
+  let returned = [];
+  if (guarded > 0) {
+    let written = 0;
+    if (guard.keep) {
+      returned = guardedRows(list, guard);
+      written = returned.length;
+    } else {
+      for (let i = 0; i < guarded; i++) written += prepare(list[i].n).run(...list[i].parameters).changes;
     }
-    parentPort.postMessage({ id, committed: true, returned: guard && guard.keep ? returned : [] });
+    if (written !== guard.rows) {
+      if (!guard.keep) {
+        undo.run();
+        returned = guardedRows(list, guard);
+      }
+      undo.run();
+      release.run();
+      return { committed: false, returned };
+    }
+  }
+  for (let i = guarded; i < list.length; i++) prepare(list[i].n).run(...list[i].parameters);
+  release.run();
+  return { committed: true, returned: guard && guard.keep ? returned : [] };
+};
+parentPort.on('message', ({ id, texts: fresh, scripts }) => {
+  for (const [n, sql] of fresh) texts.set(n, sql);
+  const results = [];
+  try {
+    begin.run();
+    for (const script of scripts) {
+      try {
+        results.push(runScript(script));
+      } catch (err) {
+        // An error the transaction survives undoes this script alone; one that ended it fails the group.
+        if (!db.inTransaction) throw err;
+        undo.run();
+        release.run();
+        results.push({ error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    commit.run();
+    parentPort.postMessage({ id, results });
   } catch (err) {
+    if (db.inTransaction) rollback.run();
     parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }
 });
 `;
 
+interface Pending {
+  statements: readonly WriteStatement[];
+  guard?: WriteGuard;
+  resolve: (outcome: WriteOutcome) => void;
+  reject: (err: Error) => void;
+}
+
 /** Starts a writer thread on the database file at `path`. */
 export function openSqliteWriter(path: string): SqliteWriter {
   const thread = startSqliteThread(WORKER_SOURCE, path);
   const numbers = new Map<string, number>();
-  return {
-    async transaction(statements, guard) {
-      // Texts the thread has not seen go along once; numeric parameters move to the thread (their
-      // buffers are transferred, not copied).
-      const texts: Array<[number, string]> = [];
-      const transfer: ArrayBuffer[] = [];
-      const list = statements.map(({ sql, parameters }) => {
+  let queue: Pending[] = [];
+  let busy = false;
+  /** Sends every queued script as one group; when it is answered, the next group goes. */
+  const flush = () => {
+    if (busy || queue.length === 0) return;
+    const group = queue;
+    queue = [];
+    busy = true;
+    // Texts the thread has not seen go along once; numeric parameters move to the thread (their
+    // buffers are transferred, not copied).
+    const texts: Array<[number, string]> = [];
+    const transfer: ArrayBuffer[] = [];
+    const scripts = group.map(({ statements, guard }) => ({
+      guard,
+      statements: statements.map(({ sql, parameters }) => {
         let n = numbers.get(sql);
         if (n === undefined) {
           numbers.set(sql, (n = numbers.size));
@@ -91,9 +143,22 @@ export function openSqliteWriter(path: string): SqliteWriter {
         }
         if (parameters instanceof Float64Array) transfer.push(parameters.buffer as ArrayBuffer);
         return { n, parameters };
+      }),
+    }));
+    thread.call<{ results: Array<WriteOutcome & { error?: string }> }>({ texts, scripts }, transfer).then(
+      ({ results }) => results.forEach((r, i) => (r.error !== undefined ? group[i].reject(new Error(r.error)) : group[i].resolve({ committed: r.committed, returned: r.returned }))),
+      (err: Error) => group.forEach((p) => p.reject(err)),
+    ).finally(() => {
+      busy = false;
+      flush();
+    });
+  };
+  return {
+    transaction(statements, guard) {
+      return new Promise<WriteOutcome>((resolve, reject) => {
+        queue.push({ statements, guard, resolve, reject });
+        flush();
       });
-      const { committed, returned } = await thread.call<WriteOutcome>({ texts, statements: list, guard }, transfer);
-      return { committed, returned };
     },
     close: () => thread.close(),
   };

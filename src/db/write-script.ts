@@ -12,9 +12,9 @@ export interface WriteStatement {
 }
 
 /**
- * The first `statements` statements of a script must return `rows` rows in all (e.g. an
- * `insert … on conflict do nothing returning id` that must insert every row); otherwise the
- * script's transaction is rolled back and what they returned is handed back.
+ * The first `statements` statements of a script must write `rows` rows in all; each is an
+ * `insert … on conflict … returning …` (e.g. one that must insert every row, skipping none).
+ * Otherwise the script's transaction is rolled back and the rows they returned are handed back.
  */
 export interface WriteGuard {
   statements: number;

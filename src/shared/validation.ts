@@ -6,7 +6,9 @@ const common: Options = { removeAdditional: false, useDefaults: true, allErrors:
 
 // Bodies are JSON and must carry the right types ("42" is not 42). Query strings and path
 // parameters arrive as text and are coerced (`limit=5` → 5, a single `ids=a` → ["a"]).
-const bodyAjv = addFormats.default(new Ajv({ ...common, coerceTypes: false }));
+// `discriminator` lets a oneOf whose branches are told apart by a property (e.g. a usage
+// record's `kind`) check the one matching branch instead of all of them.
+const bodyAjv = addFormats.default(new Ajv({ ...common, coerceTypes: false, discriminator: true }));
 const textAjv = addFormats.default(new Ajv({ ...common, coerceTypes: 'array' }));
 
 /** Fastify validator compiler: strict for bodies, coercing for text inputs. */

@@ -41,6 +41,26 @@ forEachDialect('usage ingestion', (server) => {
     assert.equal(total.num_model_requests, 4);
   });
 
+  it('counts each record once when concurrent batches share record IDs', async () => {
+    const s = server();
+    const day = T - (T % 86400) - 3 * 86400;
+    const before = (await stored(s))[0];
+    const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => completion(s, `c-${from + i}`, { timestamp: day + from + i }));
+    // Sent at once: on SQLite they reach the writer together and are committed as one group.
+    const batches = [range(0, 300), range(200, 500), range(0, 500), range(400, 600)];
+    const answers = await Promise.all(batches.map((records) => s.post(PATH, { records })));
+    for (const [i, res] of answers.entries()) {
+      assert.equal(res.status, 200);
+      assert.equal(res.body.accepted + res.body.duplicates, batches[i].length);
+    }
+    assert.equal(answers.reduce((n, res) => n + res.body.accepted, 0), 600);
+    const res = await s.get(`/v1/organization/usage/completions?start_time=${day}&end_time=${day + 86400}`);
+    assertSpec('usage-completions', res.body);
+    assert.equal(res.body.data[0].results[0].num_model_requests, 600);
+    assert.equal(res.body.data[0].results[0].input_tokens, 6000);
+    assert.equal((await stored(s))[0], before + 600);
+  });
+
   it('rejects a batch with one bad record, naming it, and stores nothing', async () => {
     const s = server();
     const before = await stored(s);

@@ -152,7 +152,9 @@ export const UsageRecord = Type.Unsafe<IngestRecord>({
   type: 'object',
   required: ['kind'],
   properties: { kind: StringEnum(USAGE_KINDS) },
-  allOf: USAGE_KINDS.map((k) => ({ if: { properties: { kind: { const: k } } }, then: recordSchema(KINDS[k]) })),
+  // The validator reads `kind` and checks the record against that kind's schema only.
+  discriminator: { propertyName: 'kind' },
+  oneOf: USAGE_KINDS.map((k) => recordSchema(KINDS[k])),
 });
 
 /** A validated record as it arrives. */

@@ -66,8 +66,9 @@ const numbering = new WeakMap<Kysely<DB>, { dims: TupleNumbers; items: TupleNumb
 /** What every record of one dimension tuple contributes to, worked out once per tuple. */
 interface TuplePlan {
   kind: number;
-  /** The kind's stored counters, in storage order. */
+  /** The kind's stored counters, in storage order, and what each is when a record leaves it out. */
   counters: readonly Counter[];
+  defaults: readonly number[];
   /** The tuple's number, and that of its per-project projection (no user, no key). */
   dim: number;
   projectDim: number;
@@ -89,13 +90,18 @@ class Rollup {
   /** Bucket index → tuple number → row (small integer keys: cheap to hash). */
   private readonly buckets = new Map<number, Map<number, number[]>>();
   private readonly offset: number;
+  /** The bucket added to last (records of a batch mostly come in time order). */
+  private lastIndex = NaN;
+  private lastRows?: Map<number, number[]>;
   constructor(private readonly width: number, private readonly kinded: boolean) {
     this.offset = kinded ? 3 : 2;
   }
   add(kind: number, bucket: number, id: number, values: ArrayLike<number>, n: number): void {
     const index = bucket / this.width;
-    let rows = this.buckets.get(index);
+    let rows = index === this.lastIndex ? this.lastRows : this.buckets.get(index);
     if (rows === undefined) this.buckets.set(index, (rows = new Map()));
+    this.lastIndex = index;
+    this.lastRows = rows;
     const row = rows.get(id);
     const offset = this.offset;
     if (row === undefined) {
@@ -108,6 +114,10 @@ class Rollup {
       return;
     }
     for (let i = 0; i < n; i++) row[offset + i] += values[i];
+  }
+  /** Every row, in no particular order. */
+  *rows(): IterableIterator<number[]> {
+    for (const rows of this.buckets.values()) yield* rows.values();
   }
   /** The starts of the buckets with rows, in order. */
   starts(): number[] {
@@ -144,6 +154,10 @@ export class UsageIngestion {
   private validator?: Validator;
   /** Plans by tuple key; prices come from this context's catalog. */
   private readonly plans = new Map<string, TuplePlan>();
+  /** The same plans by their tuple's number. */
+  private readonly plansByDim = new Map<number, TuplePlan>();
+  /** Settles when the batch ahead has handed its statements to the writer (see inTurn). */
+  private turn: Promise<void> = Promise.resolve();
 
   constructor(private readonly ctx: AppContext) {}
 
@@ -163,38 +177,64 @@ export class UsageIngestion {
 
   /** Checks what the schema cannot, then stores the batch atomically; a retried record is not counted twice. */
   async ingest(records: IngestRecord[]): Promise<IngestResult> {
-    const plans = await this.check(records);
-    const now = this.ctx.clock.now();
-    const { dialect } = this.ctx;
     // Written as if every record were new; if some ID is already stored, nothing is written and the
     // batch is written again without those records.
-    let fresh: Set<string> | undefined;
+    const { plans, handed } = await this.inTurn(async () => {
+      const plans = await this.check(records);
+      return { plans, handed: await this.write(records, plans, undefined) };
+    });
+    let { written } = handed;
     for (;;) {
-      const ids = fresh === undefined ? records.map((r) => r.id) : records.filter((r) => fresh!.has(r.id)).map((r) => r.id);
-      const result: IngestResult = { object: 'organization.usage.ingestion', accepted: ids.length, duplicates: records.length - ids.length };
-      if (ids.length === 0) return result;
-      const guarded = repo.recordStatements(dialect, ids, now);
-      const r = await this.rollUp(records, plans, fresh);
-      const statements = [...guarded];
-      const usage: Array<[repo.RollupTable, Rollup]> = [
-        ['usage_1m', r.minute], ['usage_1h', r.hour], ['usage_1d', r.day], ['usage_projects_1h', r.projectHour], ['usage_projects_1d', r.projectDay],
-      ];
-      // Table by table, yielding in between: a big batch does not hold up other requests.
-      for (const [table, rollup] of usage) {
-        for (const [kind, rows] of rollup.byKind()) statements.push(...repo.rollupStatements(dialect, table, STORED[kind], rows));
-        await yieldToEventLoop();
-      }
-      statements.push(...repo.costStatements(dialect, 'usage_costs_1d', r.costs.sorted()));
-      await yieldToEventLoop();
-      statements.push(
-        ...repo.costStatements(dialect, 'usage_costs_projects_1d', r.projectCosts.sorted()),
-        // Cached results of these days are now stale.
-        ...repo.dayVersionStatements(dialect, r.day.starts()),
-      );
-      const outcome = await runWriteScript(this.ctx.db, this.ctx.writer, statements, { statements: guarded.length, rows: ids.length });
+      const { result, outcome } = await written;
       if (outcome.committed) return result;
-      fresh = new Set(outcome.returned.map((row) => String(row[0])));
+      const fresh = new Set(outcome.returned.map((row) => String(row[0])));
+      ({ written } = await this.write(records, plans, fresh));
     }
+  }
+
+  /**
+   * Runs the main-thread part of ingesting a batch (checks, roll-up, statements) for one batch at a
+   * time, in arrival order; the writing itself happens outside. Concurrent batches then reach the
+   * writer one after the other as early as each can, instead of all late, interleaved slice by slice.
+   */
+  private async inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const previous = this.turn;
+    let done!: () => void;
+    this.turn = new Promise<void>((resolve) => (done = resolve));
+    await previous;
+    try {
+      return await work();
+    } finally {
+      done();
+    }
+  }
+
+  /** Rolls up the records (those in `fresh`, or all) and hands their statements to the writer; `written` settles when they are written. */
+  private async write(records: IngestRecord[], plans: TuplePlan[], fresh: Set<string> | undefined) {
+    const ids = fresh === undefined ? records.map((r) => r.id) : records.filter((r) => fresh.has(r.id)).map((r) => r.id);
+    const result: IngestResult = { object: 'organization.usage.ingestion', accepted: ids.length, duplicates: records.length - ids.length };
+    if (ids.length === 0) return { written: Promise.resolve({ result, outcome: { committed: true, returned: [] as unknown[][] } }) };
+    const { dialect } = this.ctx;
+    const guarded = repo.recordStatements(dialect, ids, this.ctx.clock.now());
+    const r = await this.rollUp(records, plans, fresh);
+    const statements = [...guarded];
+    const usage: Array<[repo.RollupTable, Rollup]> = [
+      ['usage_1m', r.minute], ['usage_1h', r.hour], ['usage_1d', r.day], ['usage_projects_1h', r.projectHour], ['usage_projects_1d', r.projectDay],
+    ];
+    // Table by table, yielding in between: a big batch does not hold up other requests.
+    for (const [table, rollup] of usage) {
+      for (const [kind, rows] of rollup.byKind()) statements.push(...repo.rollupStatements(dialect, table, STORED[kind], rows));
+      await yieldToEventLoop();
+    }
+    statements.push(...repo.costStatements(dialect, 'usage_costs_1d', r.costs.sorted()));
+    await yieldToEventLoop();
+    statements.push(
+      ...repo.costStatements(dialect, 'usage_costs_projects_1d', r.projectCosts.sorted()),
+      // Cached results of these days are now stale.
+      ...repo.dayVersionStatements(dialect, r.day.starts()),
+    );
+    const written = runWriteScript(this.ctx.db, this.ctx.writer, statements, { statements: guarded.length, rows: ids.length }).then((outcome) => ({ result, outcome }));
+    return { written };
   }
 
   /** Checks each record against what the schema cannot express, and finds (or makes) the plan of its tuple. */
@@ -274,38 +314,40 @@ export class UsageIngestion {
     const dimIds = await dims.known(this.ctx);
     const itemIds = await items.known(this.ctx);
     for (const d of drafts) {
-      this.plans.set(d.key, {
+      const plan: TuplePlan = {
         kind: d.kind,
         counters: STORED[d.kind],
+        defaults: STORED[d.kind].map((name) => (name === 'num_model_requests' ? 1 : 0)),
         dim: dimIds.get(d.key)!,
         projectDim: dimIds.get(d.projectKey)!,
         lines: d.lines.map((l) => ({ price: l.price, item: itemIds.get(l.itemKey)!, projectItem: itemIds.get(l.projectItemKey)! })),
-      });
+      };
+      this.plans.set(d.key, plan);
+      this.plansByDim.set(plan.dim, plan);
     }
   }
 
-  /** Sums the records (those in `fresh`, or all) per bucket and tuple, and prices them into daily costs. */
+  /**
+   * Sums the records (those in `fresh`, or all) per bucket and tuple, then prices each tuple's day
+   * into daily costs. (Every line's quantity is a sum of counters, and its amount proportional to
+   * it, so pricing a day's sums gives what pricing each record and summing would.)
+   */
   private async rollUp(records: IngestRecord[], plans: TuplePlan[], fresh: Set<string> | undefined) {
     const out = {
       minute: new Rollup(MINUTE, true), hour: new Rollup(HOUR, true), day: new Rollup(DAY, true),
       projectHour: new Rollup(HOUR, true), projectDay: new Rollup(DAY, true),
       costs: new Rollup(DAY, false), projectCosts: new Rollup(DAY, false),
     };
-    // Scratch space, reused from record to record: the counters by name and in storage order, a cost line's sums.
-    const c = Object.fromEntries(COUNTERS.map((name) => [name, 0])) as Counters;
+    // Scratch space, reused from record to record: the counters in storage order.
     const values = new Array<number>(COUNTERS.length).fill(0);
-    const sums = [0, 0];
     for (let i = 0; i < records.length; i++) {
       if (i % SLICE === SLICE - 1) await yieldToEventLoop();
       const r = records[i];
       if (fresh !== undefined && !fresh.has(r.id)) continue;
       const p = plans[i];
       const counters = p.counters;
-      for (let j = 0; j < counters.length; j++) {
-        const name = counters[j];
-        c[name] = values[j] = r[name] ?? (name === 'num_model_requests' ? 1 : 0);
-      }
       const n = counters.length;
+      for (let j = 0; j < n; j++) values[j] = r[counters[j]] ?? p.defaults[j];
       const ts = r.timestamp;
       const h = ts - (ts % HOUR);
       const d = ts - (ts % DAY);
@@ -314,13 +356,21 @@ export class UsageIngestion {
       out.day.add(p.kind, d, p.dim, values, n);
       out.projectHour.add(p.kind, h, p.projectDim, values, n);
       out.projectDay.add(p.kind, d, p.projectDim, values, n);
+    }
+    await yieldToEventLoop();
+    const c = Object.fromEntries(COUNTERS.map((name) => [name, 0])) as Counters;
+    const sums = [0, 0];
+    // Day rows: [kind, day, dim, ...counters].
+    for (const row of out.day.rows()) {
+      const p = this.plansByDim.get(row[2])!;
+      for (let j = 0; j < p.counters.length; j++) c[p.counters[j]] = row[3 + j];
       for (const line of p.lines) {
         const quantity = line.price.quantity(c);
         if (quantity <= 0) continue;
         sums[0] = line.price.amount(quantity, c);
         sums[1] = quantity;
-        out.costs.add(0, d, line.item, sums, 2);
-        out.projectCosts.add(0, d, line.projectItem, sums, 2);
+        out.costs.add(0, row[1], line.item, sums, 2);
+        out.projectCosts.add(0, row[1], line.projectItem, sums, 2);
       }
     }
     return out;
