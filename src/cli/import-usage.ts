@@ -27,7 +27,7 @@ run(async () => {
   const flush = async () => {
     if (!batch.length) return;
     try {
-      const result = await ingestion.ingest(ingestion.parse(batch));
+      const result = await ingestion.ingest(await ingestion.parse(batch));
       accepted += result.accepted;
       duplicates += result.duplicates;
     } catch (err) {

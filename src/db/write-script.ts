@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { DB } from './schema.js';
 import type { SqliteWriter } from './sqlite-writer.js';
+import { yieldToEventLoop } from '../shared/yield.js';
 
 /**
  * One statement of a write script: SQL text in the dialect's parameter style, and its parameters
@@ -46,7 +47,7 @@ export async function runWriteScript(db: Kysely<DB>, writer: SqliteWriter | unde
     return await db.transaction().execute(async (tx) => {
       const returned: unknown[][] = [];
       for (let i = 0; i < statements.length; i++) {
-        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+        if (i > 0) await yieldToEventLoop();
         const { sql, parameters } = statements[i];
         const { rows } = await tx.executeQuery<Record<string, unknown>>(CompiledQuery.raw(sql, Array.isArray(parameters) ? parameters : Array.from(parameters)));
         if (i >= guard.statements) continue;

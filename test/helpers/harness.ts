@@ -39,6 +39,8 @@ export class TestServer {
   clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   boot!: BootstrapResult;
   baseUrl!: string;
+  /** The database's URL, as DATABASE_URL gives it to orgplane's commands. */
+  databaseUrl!: string;
   private cleanup: Array<() => Promise<void> | void> = [];
 
   constructor(readonly dialect: DialectName) {}
@@ -51,9 +53,13 @@ export class TestServer {
     const tag = `t_${randomBytes(6).toString('hex')}`;
     if (this.dialect === 'sqlite') {
       const file = join(tmpdir(), `orgplane-${tag}.db`);
-      this.database = await openDatabase(`sqlite:${file}`);
+      this.databaseUrl = `sqlite:${file}`;
+      this.database = await openDatabase(this.databaseUrl);
       this.cleanup.push(() => ['', '-wal', '-shm'].forEach((s) => rmSync(file + s, { force: true })));
     } else {
+      const url = new URL(PG_URL);
+      url.searchParams.set('options', `-c search_path=${tag}`);
+      this.databaseUrl = url.toString();
       this.database = await openDatabase(PG_URL, { pgSchema: tag });
       this.cleanup.push(async () => {
         const admin = await openDatabase(PG_URL);

@@ -117,9 +117,9 @@ forEachDialect('usage ingestion', (server) => {
   it('validates records given to the service directly, as the import does', async () => {
     const s = server();
     const ingestion = new UsageIngestion(s.ctx);
-    assert.throws(() => ingestion.parse([completion(s, 'x'), { kind: 'embeddings', id: 'y', timestamp: T, project_id: 'p' }]), (err: unknown) =>
+    await assert.rejects(ingestion.parse([completion(s, 'x'), { kind: 'embeddings', id: 'y', timestamp: T, project_id: 'p' }]), (err: unknown) =>
       err instanceof ApiError && err.status === 400 && err.param === 'records[1].model');
-    const parsed = ingestion.parse([{ kind: 'moderations', id: 'svc-1', timestamp: T, project_id: s.boot.defaultProjectId, model: 'omni-moderation-latest', input_tokens: 9 }]);
+    const parsed = await ingestion.parse([{ kind: 'moderations', id: 'svc-1', timestamp: T, project_id: s.boot.defaultProjectId, model: 'omni-moderation-latest', input_tokens: 9 }]);
     assert.deepEqual(await ingestion.ingest(parsed), { object: 'organization.usage.ingestion', accepted: 1, duplicates: 0 });
     const res = await s.get(`/v1/organization/usage/moderations?start_time=${T - (T % 86400)}&limit=1`);
     assertSpec('usage-moderations', res.body);

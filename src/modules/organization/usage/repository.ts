@@ -2,6 +2,7 @@ import { CompiledQuery } from 'kysely';
 import type { DialectName } from '../../../db/database.js';
 import type { WriteStatement } from '../../../db/write-script.js';
 import type { AppContext, Executor } from '../../../shared/context.js';
+import { yieldToEventLoop } from '../../../shared/yield.js';
 import { COUNTERS, type Counter, type Dimension } from './kinds.js';
 
 export type RollupTable = 'usage_1m' | 'usage_1h' | 'usage_1d' | 'usage_projects_1h' | 'usage_projects_1d';
@@ -79,7 +80,12 @@ export async function allTuples(ctx: AppContext, table: 'usage_dims' | 'usage_co
   if (ctx.reader) {
     // SQLite: read on the reader thread, the key written by SQL (batch, an integer, as its digits).
     const { keys, ends, buffer } = await ctx.reader.keyedTexts(`select id, ${columns.join(` || char(${separator.charCodeAt(0)}) || `)} from ${table}`, []);
-    return keys.map((id, i) => [id, buffer.toString('utf8', i === 0 ? 0 : ends[i - 1], ends[i])]);
+    const tuples = new Array<[number, string]>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      if (i % 5000 === 4999) await yieldToEventLoop();
+      tuples[i] = [keys[i], buffer.toString('utf8', i === 0 ? 0 : ends[i - 1], ends[i])];
+    }
+    return tuples;
   }
   const { rows } = await ctx.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(`select id, ${columns.join(', ')} from ${table}`, []));
   return rows.map((r) => [Number(r.id), columns.map((c) => String(r[c])).join(separator)]);

@@ -3,9 +3,10 @@ import type { FastifyReply } from 'fastify';
 import type { App } from '../../../app.js';
 import type { AppContext } from '../../../shared/context.js';
 import { errorResponses } from '../../../shared/schemas.js';
+import { validatorCompiler } from '../../../shared/validation.js';
 import { UsageIngestion } from './ingestion/service.js';
 import { KINDS, USAGE_KINDS } from './kinds.js';
-import { IngestBody, IngestResult, resultSchema, UsagePage, type UsageQuery, usageQuerySchema } from './schemas.js';
+import { IngestBody, IngestEnvelope, IngestResult, resultSchema, UsagePage, type UsageQuery, usageQuerySchema } from './schemas.js';
 import { UsageService } from './service.js';
 
 /** Largest ingestion request body. */
@@ -40,6 +41,9 @@ export default function usageRoutes(app: App, ctx: AppContext): void {
 
   app.post('/organization/usage/records', {
     bodyLimit: INGEST_BODY_LIMIT,
+    // IngestBody documents the records; the request is checked against IngestEnvelope, and the
+    // records by the service, a slice at a time (see UsageIngestion.parse).
+    validatorCompiler: (route) => validatorCompiler({ ...route, schema: IngestEnvelope }),
     schema: {
       operationId: 'ingest-usage-records',
       tags: ['Extensions'],
@@ -51,5 +55,5 @@ export default function usageRoutes(app: App, ctx: AppContext): void {
       body: IngestBody,
       response: { 200: IngestResult, ...errorResponses },
     },
-  }, (req) => ingestion.ingest(req.body.records));
+  }, async (req) => ingestion.ingest(await ingestion.parse(req.body.records)));
 }

@@ -181,6 +181,12 @@ export const IngestBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** The body without its records' schema: the ingestion service checks the records, one slice at a time. */
+export const IngestEnvelope = Type.Object(
+  { records: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_RECORDS_PER_BATCH }) },
+  { additionalProperties: false },
+);
+
 export const IngestResult = Type.Object({
   object: Const('organization.usage.ingestion'),
   accepted: Type.Integer({ description: 'Records stored by this request.' }),

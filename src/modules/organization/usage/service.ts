@@ -1,5 +1,6 @@
 import type { AppContext } from '../../../shared/context.js';
 import { badRequest } from '../../../shared/errors.js';
+import { yieldToEventLoop } from '../../../shared/yield.js';
 import { completionsBreakdown, type Counter, type Dimension, FILTERS, type KindSpec, USAGE_KINDS } from './kinds.js';
 import { bucketCache } from './bucket-cache.js';
 import * as repo from './repository.js';
@@ -82,7 +83,7 @@ export async function bucketJson<Row>(results: repo.BucketResults, toResult: (ro
     }
     if (i === rows.length) break;
     list.push(toResult(rows[i] as Row));
-    if (i % ROWS_PER_SLICE === ROWS_PER_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
+    if (i % ROWS_PER_SLICE === ROWS_PER_SLICE - 1) await yieldToEventLoop();
   }
   return json;
 }

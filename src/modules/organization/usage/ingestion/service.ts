@@ -5,9 +5,10 @@ import { runWriteScript } from '../../../../db/write-script.js';
 import type { AppContext } from '../../../../shared/context.js';
 import { ApiError, badRequest, validationError } from '../../../../shared/errors.js';
 import { validatorCompiler } from '../../../../shared/validation.js';
+import { yieldToEventLoop } from '../../../../shared/yield.js';
 import { COUNTERS, type Counter, KINDS, USAGE_KINDS } from '../kinds.js';
 import * as repo from '../repository.js';
-import { IngestBody, type IngestRecord, type IngestResult } from '../schemas.js';
+import { IngestEnvelope, type IngestRecord, type IngestResult, UsageRecord } from '../schemas.js';
 import { type Counters, type LinePlan, pricePlan } from './pricing.js';
 
 /** Records may be stamped up to this far ahead of the server clock (clock skew), not more. */
@@ -17,14 +18,18 @@ const HOUR = 3600;
 const DAY = 86400;
 /** Records handled between two yields to the event loop, so that a big batch does not hold up other requests. */
 const SLICE = 1000;
+/** The same for steps that cost more per item (planning a new tuple) or less (a known tuple's number). */
+const PLAN_SLICE = 200;
+const TUPLE_SLICE = 5000;
 
 type Validator = ReturnType<FastifySchemaCompiler<unknown>> & { errors?: unknown[] | null };
 
-const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
 const SEP = '\u001f';
 
 /** Each kind's stored counters, in storage order (the order rollup rows carry them). */
 const STORED: ReadonlyArray<readonly Counter[]> = USAGE_KINDS.map((k) => COUNTERS.filter((c) => KINDS[k].counters.includes(c)));
+/** What each of them is when a record leaves it out. */
+const DEFAULTS: ReadonlyArray<readonly number[]> = STORED.map((counters) => counters.map((name) => (name === 'num_model_requests' ? 1 : 0)));
 const KIND_INDEX = new Map<string, number>(USAGE_KINDS.map((k, i) => [k, i]));
 
 /**
@@ -41,7 +46,15 @@ class TupleNumbers {
   /** The numbers known so far (the first call reads them all). */
   known(ctx: AppContext): Promise<Map<string, number>> {
     this.ids ??= repo.allTuples(ctx, this.table, SEP).then(
-      (rows) => new Map(rows.map(([id, key]) => [key, id])),
+      async (rows) => {
+        // Tens of thousands of tuples: in slices.
+        const ids = new Map<string, number>();
+        for (let i = 0; i < rows.length; i++) {
+          if (i % TUPLE_SLICE === TUPLE_SLICE - 1) await yieldToEventLoop();
+          ids.set(rows[i][1], rows[i][0]);
+        }
+        return ids;
+      },
       (err: unknown) => {
         this.ids = undefined;
         throw err;
@@ -57,7 +70,11 @@ class TupleNumbers {
     if (missing.length === 0) return;
     const statements = repo.numberingStatements(ctx.dialect, this.table, missing.map((k) => tuples.get(k)!));
     const { returned } = await runWriteScript(ctx.db, ctx.writer, statements, { statements: statements.length, rows: missing.length, keep: true });
-    for (const [id, ...tuple] of returned) ids.set(tuple.join(SEP), Number(id));
+    for (let i = 0; i < returned.length; i++) {
+      if (i % TUPLE_SLICE === TUPLE_SLICE - 1) await yieldToEventLoop();
+      const [id, ...tuple] = returned[i];
+      ids.set(tuple.join(SEP), Number(id));
+    }
   }
 }
 
@@ -151,7 +168,9 @@ class Rollup {
  * a retried record is not counted twice.
  */
 export class UsageIngestion {
-  private validator?: Validator;
+  /** Validators of the body's envelope and of one record (compiled up front: compiling takes tens of milliseconds). */
+  private readonly envelope: Validator;
+  private readonly record: Validator;
   /** Plans by tuple key; prices come from this context's catalog. */
   private readonly plans = new Map<string, TuplePlan>();
   /** The same plans by their tuple's number. */
@@ -159,7 +178,11 @@ export class UsageIngestion {
   /** Settles when the batch ahead has handed its statements to the writer (see inTurn). */
   private turn: Promise<void> = Promise.resolve();
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: AppContext) {
+    const compile = (schema: object) => validatorCompiler({ schema, method: 'POST', url: '', httpPart: 'body' }) as Validator;
+    this.envelope = compile(IngestEnvelope);
+    this.record = compile(UsageRecord);
+  }
 
   private get numbers() {
     let n = numbering.get(this.ctx.db);
@@ -167,11 +190,19 @@ export class UsageIngestion {
     return n;
   }
 
-  /** Validates untrusted input (e.g. records read from a file) exactly as the HTTP endpoint does. */
-  parse(records: unknown[]): IngestRecord[] {
-    this.validator ??= validatorCompiler({ schema: IngestBody, method: 'POST', url: '', httpPart: 'body' }) as Validator;
-    const body = { records };
-    if (this.validator(body) !== true) throw validationError((this.validator.errors ?? []) as never[], 'body');
+  /**
+   * Validates untrusted records (a request body's, a file's) against IngestBody, a slice at a
+   * time with yields in between, so that a big batch does not hold up other requests.
+   */
+  async parse(records: unknown[]): Promise<IngestRecord[]> {
+    const { envelope, record } = this;
+    if (envelope({ records }) !== true) throw validationError((envelope.errors ?? []) as never[], 'body');
+    for (let i = 0; i < records.length; i++) {
+      if (i % SLICE === SLICE - 1) await yieldToEventLoop();
+      if (record(records[i]) === true) continue;
+      const errors = (record.errors ?? []) as Array<{ instancePath: string }>;
+      throw validationError(errors.map((e) => ({ ...e, instancePath: `/records/${i}${e.instancePath}` })) as never[], 'body');
+    }
     return records as IngestRecord[];
   }
 
@@ -284,7 +315,7 @@ export class UsageIngestion {
     const itemTuples = new Map<string, unknown[]>();
     const drafts = [];
     for (let i = 0; i < examples.length; i++) {
-      if (i % SLICE === SLICE - 1) await yieldToEventLoop();
+      if (i % PLAN_SLICE === PLAN_SLICE - 1) await yieldToEventLoop();
       const r = examples[i];
       // The columns of repo.DIM_COLUMNS.
       const tuple: unknown[] = [r.kind, r.project_id, r.user_id ?? '', r.api_key_id ?? '', r.model ?? '', r.batch ? 1 : 0, r.kind === 'completions' ? (r.service_tier ?? 'default') : '', r.size ?? '', r.source ?? '', r.context_level ?? '', r.vector_store_id ?? ''];
@@ -313,11 +344,13 @@ export class UsageIngestion {
     await items.number(this.ctx, itemTuples);
     const dimIds = await dims.known(this.ctx);
     const itemIds = await items.known(this.ctx);
-    for (const d of drafts) {
+    for (let i = 0; i < drafts.length; i++) {
+      if (i % PLAN_SLICE === PLAN_SLICE - 1) await yieldToEventLoop();
+      const d = drafts[i];
       const plan: TuplePlan = {
         kind: d.kind,
         counters: STORED[d.kind],
-        defaults: STORED[d.kind].map((name) => (name === 'num_model_requests' ? 1 : 0)),
+        defaults: DEFAULTS[d.kind],
         dim: dimIds.get(d.key)!,
         projectDim: dimIds.get(d.projectKey)!,
         lines: d.lines.map((l) => ({ price: l.price, item: itemIds.get(l.itemKey)!, projectItem: itemIds.get(l.projectItemKey)! })),
