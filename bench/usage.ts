@@ -5,6 +5,7 @@
 //   delay meanwhile);
 // - the latency of the usage and costs queries (first request, then repeated), next to a bare
 //   node:http server sending the same bytes, and a naive GROUP BY over the raw records;
+// - with the results cache, the heaviest queries again while usage keeps arriving;
 // - the latency of cheap requests (probed from other processes) and the server's event-loop delay
 //   while heavy usage queries run (the server's stalls).
 //   npm run bench:usage                                    # full size: 10M records
@@ -39,6 +40,8 @@ const shape: DemoShape = {
 };
 const HTTP_RECORDS = env('USAGE_HTTP_RECORDS', 500_000);
 const HTTP_BATCH = env('USAGE_HTTP_BATCH', 5000);
+/** Records sent (at most) while the questions are asked again with usage arriving. */
+const LIVE_RECORDS = env('USAGE_LIVE_RECORDS', 200_000);
 const LOAD_BATCH = env('USAGE_LOAD_BATCH', 20_000);
 const ITERATIONS = env('BENCH_ITERATIONS', 30);
 const PROBE_SECONDS = env('BENCH_PROBE_SECONDS', 10);
@@ -212,7 +215,34 @@ async function main() {
       }
       rmSync(bodyFile, { force: true });
 
-      // 5. Cheap requests (probed from other processes) while two clients loop over heavy questions.
+      // 5. With the results cache: the heaviest questions again while usage keeps arriving (a batch of
+      //    1,000 records of the last day every 100 ms, as a busy gateway would send): every batch makes
+      //    the kept results of its days stale, so those buckets are computed again.
+      if (cache) {
+        const live = [...demoRecords(org, { ...shape, records: LIVE_RECORDS, days: 1, seed: shape.seed + 2 + (Date.now() % 1_000_000) }, systemClock.now(), 1000)]
+          .map((records) => JSON.stringify({ records }));
+        let arriving = true;
+        let arrived = 0;
+        const ingest = (async () => {
+          for (let i = 0; arriving && i < live.length; i++) {
+            const t = performance.now();
+            const res = await fetch(`${base}/v1/organization/usage/records`, { method: 'POST', headers, body: live[i] });
+            arrived += ((await res.json()) as { accepted: number }).accepted;
+            await sleep(Math.max(0, 100 - (performance.now() - t)));
+          }
+        })();
+        for (const path of heavy) {
+          const times = [];
+          for (let i = 0; i < ITERATIONS; i++) times.push((await timed(base, path)).ms);
+          const name = Object.keys(queries).find((k) => queries[k] === path)!;
+          print(`${name} while usage arrives: p50 ${ms(pct(times, 50))}, p99 ${ms(pct(times, 99))}`);
+        }
+        arriving = false;
+        await ingest;
+        print(`(${arrived} records arrived meanwhile)`);
+      }
+
+      // 6. Cheap requests (probed from other processes) while two clients loop over heavy questions.
       //    The loaders read the bodies and drop them (node:http, no buffering), so that they take little CPU.
       const drain = (path: string) => new Promise<void>((resolve, reject) => {
         http.get(base + path, { headers, agent }, (res) => {
@@ -242,7 +272,7 @@ async function main() {
     }
   }
 
-  // 6. The first question as a naive GROUP BY over the raw records (indexed on kind, ts).
+  // 7. The first question as a naive GROUP BY over the raw records (indexed on kind, ts).
   const naive = [];
   for (let i = 0; i < 3; i++) {
     const t = performance.now();

@@ -38,13 +38,19 @@ export function startSqliteThread(source: string, path: string): SqliteThread {
     if (m.error !== undefined) p.reject(new Error(m.error));
     else p.resolve(m as never);
   });
-  worker.on('error', (err: Error) => {
+  // A thread that has died answers nothing more: what waits, and every later call, fails with why.
+  let dead: Error | undefined;
+  const fail = (err: Error) => {
+    dead ??= err;
     for (const p of pending.values()) p.reject(err);
     pending.clear();
-  });
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`database thread exited (code ${code})`)));
   return {
     call<R>(message: object, transfer: ArrayBuffer[] = []) {
       return new Promise<R>((resolve, reject) => {
+        if (dead) return reject(dead);
         const id = next++;
         pending.set(id, { resolve: resolve as (reply: never) => void, reject });
         worker.ref();

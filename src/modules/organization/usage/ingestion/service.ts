@@ -394,7 +394,9 @@ export class UsageIngestion {
     const c = Object.fromEntries(COUNTERS.map((name) => [name, 0])) as Counters;
     const sums = [0, 0];
     // Day rows: [kind, day, dim, ...counters].
+    let priced = 0;
     for (const row of out.day.rows()) {
+      if (++priced % PLAN_SLICE === 0) await yieldToEventLoop();
       const p = this.plansByDim.get(row[2])!;
       for (let j = 0; j < p.counters.length; j++) c[p.counters[j]] = row[3 + j];
       for (const line of p.lines) {
