@@ -1,8 +1,10 @@
 import { Readable } from 'node:stream';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type { App } from '../../../app.js';
 import type { AppContext } from '../../../shared/context.js';
 import { errorResponses } from '../../../shared/schemas.js';
+import { parseJsonBodiesInTurns } from '../../../shared/json-body.js';
 import { validatorCompiler } from '../../../shared/validation.js';
 import { UsageIngestion } from './ingestion/service.js';
 import { KINDS, USAGE_KINDS } from './kinds.js';
@@ -39,21 +41,26 @@ export default function usageRoutes(app: App, ctx: AppContext): void {
     async (req, reply) => sendJsonParts(reply, await service.query(spec, req.query as UsageQuery)));
   }
 
-  app.post('/organization/usage/records', {
-    bodyLimit: INGEST_BODY_LIMIT,
-    // IngestBody documents the records; the request is checked against IngestEnvelope, and the
-    // records by the service, a slice at a time (see UsageIngestion.parse).
-    validatorCompiler: (route) => validatorCompiler({ ...route, schema: IngestEnvelope }),
-    schema: {
-      operationId: 'ingest-usage-records',
-      tags: ['Extensions'],
-      summary: 'Record usage (orgplane extension).',
-      description:
-        'orgplane extension (not part of OpenAI\'s API). Stores a batch of usage records of any kind; they feed the usage and costs endpoints. ' +
-        'A record whose `id` was already ingested is skipped and counted as a duplicate, so a batch can be retried safely. ' +
-        'An invalid record rejects the whole batch; nothing is stored.',
-      body: IngestBody,
-      response: { 200: IngestResult, ...errorResponses },
-    },
-  }, async (req) => ingestion.ingest(await ingestion.parse(req.body.records)));
+  // Batches are megabytes of JSON: parsed one per turn of the event loop (in a context of their own).
+  app.register(async (plugin) => {
+    parseJsonBodiesInTurns(plugin);
+    const scoped: App = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    scoped.post('/organization/usage/records', {
+      bodyLimit: INGEST_BODY_LIMIT,
+      // IngestBody documents the records; the request is checked against IngestEnvelope, and the
+      // records by the service, a slice at a time (see UsageIngestion.parse).
+      validatorCompiler: (route) => validatorCompiler({ ...route, schema: IngestEnvelope }),
+      schema: {
+        operationId: 'ingest-usage-records',
+        tags: ['Extensions'],
+        summary: 'Record usage (orgplane extension).',
+        description:
+          'orgplane extension (not part of OpenAI\'s API). Stores a batch of usage records of any kind; they feed the usage and costs endpoints. ' +
+          'A record whose `id` was already ingested is skipped and counted as a duplicate, so a batch can be retried safely. ' +
+          'An invalid record rejects the whole batch; nothing is stored.',
+        body: IngestBody,
+        response: { 200: IngestResult, ...errorResponses },
+      },
+    }, async (req) => ingestion.ingest(await ingestion.parse(req.body.records)));
+  });
 }
