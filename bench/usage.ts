@@ -13,6 +13,7 @@
 //   USAGE_REUSE=1 npm run bench:usage                      # SQLite: measure the data set of the last run again
 //   BENCH_SERVERS=cached npm run bench:usage               # only the server with the results cache
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test USAGE_RECORDS=1000000 npm run bench:usage
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -115,6 +116,9 @@ async function main() {
   } else {
     run = await build();
     if (sqlite) writeFileSync(savedRun, JSON.stringify(run));
+    // Gigabytes were just written: flush them to disk now, so that measurements do not share the
+    // disk with that writeback.
+    spawnSync('sync');
   }
   const { adminKey, org, now, loaded } = run;
   const database = await openDatabase(url, { pgSchema });
