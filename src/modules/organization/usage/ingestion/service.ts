@@ -1,6 +1,4 @@
 import type { FastifySchemaCompiler } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { DB } from '../../../../db/schema.js';
 import { runWriteScript } from '../../../../db/write-script.js';
 import type { AppContext } from '../../../../shared/context.js';
 import { ApiError, badRequest, validationError } from '../../../../shared/errors.js';
@@ -10,6 +8,8 @@ import { COUNTERS, type Counter, KINDS, USAGE_KINDS } from '../kinds.js';
 import * as repo from '../repository.js';
 import { IngestEnvelope, type IngestRecord, type IngestResult, UsageRecord } from '../schemas.js';
 import { type Counters, type LinePlan, pricePlan } from './pricing.js';
+import { Rollup } from './rollup.js';
+import { SEP, tupleNumbers } from './tuple-numbers.js';
 
 /** Records may be stamped up to this far ahead of the server clock (clock skew), not more. */
 const MAX_FUTURE_SECONDS = 3600;
@@ -18,13 +18,10 @@ const HOUR = 3600;
 const DAY = 86400;
 /** Records handled between two yields to the event loop, so that a big batch does not hold up other requests. */
 const SLICE = 1000;
-/** The same for steps that cost more per item (planning a new tuple) or less (a known tuple's number). */
+/** The same for a step that costs more per item (planning a new tuple, pricing a tuple's day). */
 const PLAN_SLICE = 200;
-const TUPLE_SLICE = 5000;
 
 type Validator = ReturnType<FastifySchemaCompiler<unknown>> & { errors?: unknown[] | null };
-
-const SEP = '\u001f';
 
 /** Each kind's stored counters, in storage order (the order rollup rows carry them). */
 const STORED: ReadonlyArray<readonly Counter[]> = USAGE_KINDS.map((k) => COUNTERS.filter((c) => KINDS[k].counters.includes(c)));
@@ -32,53 +29,6 @@ const STORED: ReadonlyArray<readonly Counter[]> = USAGE_KINDS.map((k) => COUNTER
 const DEFAULTS: ReadonlyArray<readonly number[]> = STORED.map((counters) => counters.map((name) => (name === 'num_model_requests' ? 1 : 0)));
 const KIND_INDEX = new Map<string, number>(USAGE_KINDS.map((k, i) => [k, i]));
 
-/**
- * The numbers of a dimension table's tuples (usage_dims, usage_cost_items), kept in memory per
- * database: read once, in full, then extended as new tuples are numbered. Tuples are numbered
- * once and never change, so a kept number stays right. New tuples are numbered in a transaction
- * of their own (on the writer thread where there is one), so a failed batch leaves numbers that
- * are merely unused.
- */
-class TupleNumbers {
-  private ids?: Promise<Map<string, number>>;
-  constructor(private readonly table: 'usage_dims' | 'usage_cost_items') {}
-
-  /** The numbers known so far (the first call reads them all). */
-  known(ctx: AppContext): Promise<Map<string, number>> {
-    this.ids ??= repo.allTuples(ctx, this.table, SEP).then(
-      async (rows) => {
-        // Tens of thousands of tuples: in slices.
-        const ids = new Map<string, number>();
-        for (let i = 0; i < rows.length; i++) {
-          if (i % TUPLE_SLICE === TUPLE_SLICE - 1) await yieldToEventLoop();
-          ids.set(rows[i][1], rows[i][0]);
-        }
-        return ids;
-      },
-      (err: unknown) => {
-        this.ids = undefined;
-        throw err;
-      },
-    );
-    return this.ids;
-  }
-
-  /** Numbers the tuples (key: the tuple's values joined by SEP) not known yet. */
-  async number(ctx: AppContext, tuples: Map<string, unknown[]>): Promise<void> {
-    const ids = await this.known(ctx);
-    const missing = [...tuples.keys()].filter((k) => !ids.has(k)).sort();
-    if (missing.length === 0) return;
-    const statements = repo.numberingStatements(ctx.dialect, this.table, missing.map((k) => tuples.get(k)!));
-    const { returned } = await runWriteScript(ctx.db, ctx.writer, statements, { statements: statements.length, rows: missing.length, keep: true });
-    for (let i = 0; i < returned.length; i++) {
-      if (i % TUPLE_SLICE === TUPLE_SLICE - 1) await yieldToEventLoop();
-      const [id, ...tuple] = returned[i];
-      ids.set(tuple.join(SEP), Number(id));
-    }
-  }
-}
-
-const numbering = new WeakMap<Kysely<DB>, { dims: TupleNumbers; items: TupleNumbers }>();
 
 /** What every record of one dimension tuple contributes to, worked out once per tuple. */
 interface TuplePlan {
@@ -97,68 +47,6 @@ interface TuplePlan {
 function tupleKey(r: IngestRecord): string {
   return `${r.kind}${SEP}${r.project_id}${SEP}${r.user_id ?? ''}${SEP}${r.api_key_id ?? ''}${SEP}${r.model ?? ''}${SEP}${r.batch ? 1 : 0}${SEP}${
     r.kind === 'completions' ? (r.service_tier ?? 'default') : ''}${SEP}${r.size ?? ''}${SEP}${r.source ?? ''}${SEP}${r.context_level ?? ''}${SEP}${r.vector_store_id ?? ''}`;
-}
-
-/**
- * Rollup rows of one batch: per bucket and tuple number, `[kind, bucket, id, ...values]` (or,
- * without a kind, `[bucket, id, ...values]`) with the values summed across the batch.
- */
-class Rollup {
-  /** Bucket index → tuple number → row (small integer keys: cheap to hash). */
-  private readonly buckets = new Map<number, Map<number, number[]>>();
-  private readonly offset: number;
-  /** The bucket added to last (records of a batch mostly come in time order). */
-  private lastIndex = NaN;
-  private lastRows?: Map<number, number[]>;
-  constructor(private readonly width: number, private readonly kinded: boolean) {
-    this.offset = kinded ? 3 : 2;
-  }
-  add(kind: number, bucket: number, id: number, values: ArrayLike<number>, n: number): void {
-    const index = bucket / this.width;
-    let rows = index === this.lastIndex ? this.lastRows : this.buckets.get(index);
-    if (rows === undefined) this.buckets.set(index, (rows = new Map()));
-    this.lastIndex = index;
-    this.lastRows = rows;
-    const row = rows.get(id);
-    const offset = this.offset;
-    if (row === undefined) {
-      const fresh = new Array<number>(offset + n);
-      if (this.kinded) fresh[0] = kind;
-      fresh[offset - 2] = bucket;
-      fresh[offset - 1] = id;
-      for (let i = 0; i < n; i++) fresh[offset + i] = values[i];
-      rows.set(id, fresh);
-      return;
-    }
-    for (let i = 0; i < n; i++) row[offset + i] += values[i];
-  }
-  /** Every row, in no particular order. */
-  *rows(): IterableIterator<number[]> {
-    for (const rows of this.buckets.values()) yield* rows.values();
-  }
-  /** The starts of the buckets with rows, in order. */
-  starts(): number[] {
-    return [...this.buckets.keys()].sort((x, y) => x - y).map((index) => index * this.width);
-  }
-  /** Rows in (bucket, tuple) order: concurrent writers then lock rows in the same order (no deadlocks on PostgreSQL). */
-  sorted(): number[][] {
-    const out: number[][] = [];
-    for (const index of [...this.buckets.keys()].sort((x, y) => x - y)) {
-      const rows = this.buckets.get(index)!;
-      for (const id of [...rows.keys()].sort((x, y) => x - y)) out.push(rows.get(id)!);
-    }
-    return out;
-  }
-  /** The sorted rows per kind, kinds in order. */
-  byKind(): Map<number, number[][]> {
-    const out = new Map<number, number[][]>();
-    for (const row of this.sorted()) {
-      let rows = out.get(row[0]);
-      if (!rows) out.set(row[0], (rows = []));
-      rows.push(row);
-    }
-    return new Map([...out].sort(([a], [b]) => a - b));
-  }
 }
 
 /**
@@ -182,12 +70,6 @@ export class UsageIngestion {
     const compile = (schema: object) => validatorCompiler({ schema, method: 'POST', url: '', httpPart: 'body' }) as Validator;
     this.envelope = compile(IngestEnvelope);
     this.record = compile(UsageRecord);
-  }
-
-  private get numbers() {
-    let n = numbering.get(this.ctx.db);
-    if (!n) numbering.set(this.ctx.db, (n = { dims: new TupleNumbers('usage_dims'), items: new TupleNumbers('usage_cost_items') }));
-    return n;
   }
 
   /**
@@ -310,7 +192,7 @@ export class UsageIngestion {
 
   /** Numbers the tuples of these records (one record per tuple), their projections and cost items, and plans them. */
   private async plan(examples: IngestRecord[]): Promise<void> {
-    const { dims, items } = this.numbers;
+    const { dims, items } = tupleNumbers(this.ctx);
     const dimTuples = new Map<string, unknown[]>();
     const itemTuples = new Map<string, unknown[]>();
     const drafts = [];
