@@ -29,7 +29,6 @@ const STORED: ReadonlyArray<readonly Counter[]> = USAGE_KINDS.map((k) => COUNTER
 const DEFAULTS: ReadonlyArray<readonly number[]> = STORED.map((counters) => counters.map((name) => (name === 'num_model_requests' ? 1 : 0)));
 const KIND_INDEX = new Map<string, number>(USAGE_KINDS.map((k, i) => [k, i]));
 
-
 /** What every record of one dimension tuple contributes to, worked out once per tuple. */
 interface TuplePlan {
   kind: number;
