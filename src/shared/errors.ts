@@ -54,6 +54,23 @@ function paramFromPath(path: string, extra?: string): string | null {
 
 const TYPE_NAMES: Record<string, string> = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'a boolean', object: 'an object', array: 'an array', null: 'null' };
 
+const INVALID_JSON = `We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)`;
+const EMPTY_JSON = 'The request body is empty; a JSON object was expected.';
+
+/**
+ * A JSON request body given as text, parsed (for a route that takes its body as text and parses it
+ * later): the same 400s as a body the app parses. Keys such as `__proto__` come out as plain own
+ * properties, which strict schemas (additionalProperties: false) then reject.
+ */
+export function parseJsonText(text: string): unknown {
+  if (text.trim() === '') throw new ApiError(400, EMPTY_JSON, 'invalid_request_error', null, null);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, INVALID_JSON, 'invalid_request_error', null, null);
+  }
+}
+
 /** A clear message for the first schema violation, naming the parameter. */
 export function validationError(errors: AjvError[], context: string): ApiError {
   const err = errors.find((e) => e.keyword !== 'anyOf' && e.keyword !== 'if') ?? errors[0];
@@ -114,13 +131,13 @@ export function installErrorHandlers(app: FastifyInstance): void {
       const code = (error as FastifyError).code;
       let message = error.message;
       if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
-        message = `We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)`;
+        message = INVALID_JSON;
       } else if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         message = 'Request body is too large.';
       } else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
         message = `Unsupported Content-Type: expected application/json.`;
       } else if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-        message = 'The request body is empty; a JSON object was expected.';
+        message = EMPTY_JSON;
       }
       return reply.status(status).send(new ApiError(status, message, 'invalid_request_error', null, null).toBody());
     }

@@ -98,6 +98,10 @@ forEachDialect('usage ingestion', (server) => {
     assertError(await s.post(PATH, { records: [good], extra: 1 }), 400, 'extra');
     assertError(await s.post(PATH, {}), 400, 'records');
     assertError(await s.request('POST', PATH, { raw: '{"records": [' }), 400);
+    assertError(await s.request('POST', PATH, { raw: ' ' }), 400);
+    assertError(await s.request('POST', PATH, { raw: '[]' }), 400);
+    assertError(await s.request('POST', PATH, { raw: `{"__proto__": {"admin": true}, "records": [${JSON.stringify(good)}]}` }), 400, '__proto__');
+    assertError(await s.request('POST', PATH, { raw: `{"records": [1]}` }), 400, 'records[0]');
     assert.deepEqual(await stored(s), before);
     assert.equal(await s.auditCount(), audits);
   });

@@ -1,7 +1,7 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import { runWriteScript } from '../../../../db/write-script.js';
 import type { AppContext } from '../../../../shared/context.js';
-import { ApiError, badRequest, validationError } from '../../../../shared/errors.js';
+import { ApiError, badRequest, parseJsonText, validationError } from '../../../../shared/errors.js';
 import { validatorCompiler } from '../../../../shared/validation.js';
 import { yieldToEventLoop } from '../../../../shared/yield.js';
 import { COUNTERS, type Counter, KINDS, USAGE_KINDS } from '../kinds.js';
@@ -88,19 +88,42 @@ export class UsageIngestion {
   }
 
   /** Checks what the schema cannot, then stores the batch atomically; a retried record is not counted twice. */
-  async ingest(records: IngestRecord[]): Promise<IngestResult> {
-    // Written as if every record were new; if some ID is already stored, nothing is written and the
-    // batch is written again without those records.
-    const { plans, handed } = await this.inTurn(async () => {
-      const plans = await this.check(records);
-      return { plans, handed: await this.write(records, plans, undefined) };
+  ingest(records: IngestRecord[]): Promise<IngestResult> {
+    return this.ingestLoaded(async () => records);
+  }
+
+  /**
+   * Ingests a batch given as JSON text (a request body: `{"records": [...]}`), parsed and validated
+   * when its turn comes: batches waiting for their turn hold only their text, not thousands of
+   * parsed records (less for each garbage collection to copy), and bodies are parsed one at a time.
+   */
+  ingestJson(text: string): Promise<IngestResult> {
+    return this.ingestLoaded(async () => {
+      const body = parseJsonText(text);
+      await yieldToEventLoop();
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest("Invalid type for 'body': expected an object.");
+      const { envelope } = this;
+      if (envelope(body) !== true) throw validationError((envelope.errors ?? []) as never[], 'body');
+      return this.parse((body as { records: unknown[] }).records);
     });
-    let { written } = handed;
+  }
+
+  /**
+   * Stores the batch that `load` gives (in the batch's turn; again, if some of its IDs turn out to
+   * be stored already: the batch is written as if every record were new, and if some ID is already
+   * stored, nothing is written and the batch is written again without those records). The records
+   * are not kept while the writer works.
+   */
+  private async ingestLoaded(load: () => Promise<IngestRecord[]>): Promise<IngestResult> {
+    let fresh: Set<string> | undefined;
     for (;;) {
+      const { written } = await this.inTurn(async () => {
+        const records = await load();
+        return this.write(records, await this.check(records), fresh);
+      });
       const { result, outcome } = await written;
       if (outcome.committed) return result;
-      const fresh = new Set(outcome.returned.map((row) => String(row[0])));
-      ({ written } = await this.write(records, plans, fresh));
+      fresh = new Set(outcome.returned.map((row) => String(row[0])));
     }
   }
 
