@@ -71,13 +71,19 @@ export class UsageIngestion {
     this.record = compile(UsageRecord);
   }
 
+  /** Validates untrusted records (e.g. a file's) exactly as the ingestion endpoint does (see validBody). */
+  parse(records: unknown[]): Promise<IngestRecord[]> {
+    return this.validBody({ records });
+  }
+
   /**
-   * Validates untrusted records (a request body's, a file's) against IngestBody, a slice at a
+   * Validates an untrusted body against IngestBody: its envelope, then its records a slice at a
    * time with yields in between, so that a big batch does not hold up other requests.
    */
-  async parse(records: unknown[]): Promise<IngestRecord[]> {
+  private async validBody(body: unknown): Promise<IngestRecord[]> {
     const { envelope, record } = this;
-    if (envelope({ records }) !== true) throw validationError((envelope.errors ?? []) as never[], 'body');
+    if (envelope(body) !== true) throw validationError((envelope.errors ?? []) as never[], 'body');
+    const { records } = body as { records: unknown[] };
     for (let i = 0; i < records.length; i++) {
       if (i % SLICE === SLICE - 1) await yieldToEventLoop();
       if (record(records[i]) === true) continue;
@@ -101,10 +107,7 @@ export class UsageIngestion {
     return this.ingestLoaded(async () => {
       const body = parseJsonText(text);
       await yieldToEventLoop();
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest("Invalid type for 'body': expected an object.");
-      const { envelope } = this;
-      if (envelope(body) !== true) throw validationError((envelope.errors ?? []) as never[], 'body');
-      return this.parse((body as { records: unknown[] }).records);
+      return this.validBody(body);
     });
   }
 
