@@ -7,6 +7,9 @@ const headers = process.env.PROBE_AUTHORIZATION ? { authorization: process.env.P
 const times = [];
 let running = true;
 process.stdin.on('end', () => (running = false)).resume();
+// One request first, untimed: a fresh process's first fetch loads the HTTP client and opens the
+// connection (tens of milliseconds of the probe's own start-up, not the server's latency).
+await (await fetch(url, { headers })).arrayBuffer();
 while (running) {
   const t = performance.now();
   const res = await fetch(url, { headers });
