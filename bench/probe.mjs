@@ -1,6 +1,6 @@
 // Latency probe, in a process of its own so that the load generator's work never delays it:
 // GETs PROBE_URL every PROBE_INTERVAL_MS ms (with PROBE_AUTHORIZATION, if set) until stdin closes,
-// then prints the latencies (ms) as one JSON array on stdout.
+// then prints the latencies (ms) as one JSON array on stdout (after a line 'ready' once it has started).
 const url = process.env.PROBE_URL;
 const interval = Number(process.env.PROBE_INTERVAL_MS ?? 10);
 const headers = process.env.PROBE_AUTHORIZATION ? { authorization: process.env.PROBE_AUTHORIZATION } : {};
@@ -10,6 +10,7 @@ process.stdin.on('end', () => (running = false)).resume();
 // One request first, untimed: a fresh process's first fetch loads the HTTP client and opens the
 // connection (tens of milliseconds of the probe's own start-up, not the server's latency).
 await (await fetch(url, { headers })).arrayBuffer();
+process.stdout.write('ready\n');
 while (running) {
   const t = performance.now();
   const res = await fetch(url, { headers });

@@ -156,7 +156,10 @@ async function main() {
     }, `${base}/healthz`);
     const loopDelay = async () => {
       const d = await eventLoopDelay(server, report);
-      return `server event-loop delay p50 ${ms(d.p50)}, p99 ${ms(d.p99)}, max ${ms(d.max)}`;
+      const split = d.worst && d.worst.ms > 0
+        ? ` (longest hold-up ${ms(d.worst.ms)}: ran ${ms(d.worst.ran)}, waited for a core ${ms(d.worst.waited)}; most run in one hold-up ${ms(d.maxRan ?? 0)})`
+        : '';
+      return `server event-loop delay p50 ${ms(d.p50)}, p99 ${ms(d.p99)}, max ${ms(d.max)}${split}`;
     };
     try {
       print('', cache ? '## with the results cache (default)' : '## without the results cache (ORGPLANE_USAGE_CACHE_MB=0)');
@@ -166,8 +169,8 @@ async function main() {
       const bodies = [...demoRecords(org, { ...shape, records: HTTP_RECORDS, days: 1, seed: shape.seed + 1 + (Date.now() % 1_000_000) }, systemClock.now(), HTTP_BATCH)]
         .map((records) => JSON.stringify({ records }));
       let sent = 0;
+      const healthDuringIngest = await startProbe(`${base}/healthz`);
       await loopDelay();
-      const healthDuringIngest = startProbe(`${base}/healthz`);
       const started = performance.now();
       await Promise.all([0, 1].map(async (client) => {
         for (let i = client; i < bodies.length; i += 2) {
@@ -261,11 +264,11 @@ async function main() {
       });
       let running = true;
       let heavyDone = 0;
+      const probes = await Promise.all([startProbe(`${base}/healthz`), startProbe(`${base}/v1/organization/projects?limit=1`, headers.authorization)]);
       await loopDelay();
       const loaders = [0, 1].map(async (c) => {
         for (let i = c; running; i++, heavyDone++) await drain(heavy[i % heavy.length]);
       });
-      const probes = [startProbe(`${base}/healthz`), startProbe(`${base}/v1/organization/projects?limit=1`, headers.authorization)];
       await sleep(PROBE_SECONDS * 1000);
       const [healthz, projects] = await Promise.all(probes.map((p) => p.stop()));
       running = false;

@@ -99,13 +99,13 @@ export class UsageIngestion {
   }
 
   /**
-   * Ingests a batch given as JSON text (a request body: `{"records": [...]}`), parsed and validated
-   * when its turn comes: batches waiting for their turn hold only their text, not thousands of
+   * Ingests a batch given as JSON (a request body: `{"records": [...]}`, UTF-8), parsed and validated
+   * when its turn comes: batches waiting for their turn hold only their bytes, not thousands of
    * parsed records (less for each garbage collection to copy), and bodies are parsed one at a time.
    */
-  ingestJson(text: string): Promise<IngestResult> {
+  ingestJson(json: Buffer | string): Promise<IngestResult> {
     return this.ingestLoaded(async () => {
-      const body = parseJsonText(text);
+      const body = parseJsonText(typeof json === 'string' ? json : json.toString('utf8'));
       await yieldToEventLoop();
       return this.validBody(body);
     });
