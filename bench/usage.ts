@@ -164,30 +164,41 @@ async function main() {
     try {
       print('', cache ? '## with the results cache (default)' : '## without the results cache (ORGPLANE_USAGE_CACHE_MB=0)');
 
-      // 3. Ingestion through the HTTP batch endpoint (two concurrent clients, bodies prepared beforehand),
-      //    records of the last day with IDs of their own (a reused data set has not seen them).
-      const bodies = [...demoRecords(org, { ...shape, records: HTTP_RECORDS, days: 1, seed: shape.seed + 1 + (Date.now() % 1_000_000) }, systemClock.now(), HTTP_BATCH)]
-        .map((records) => JSON.stringify({ records }));
-      let sent = 0;
-      const healthDuringIngest = await startProbe(`${base}/healthz`);
-      await loopDelay();
-      const started = performance.now();
-      await Promise.all([0, 1].map(async (client) => {
-        for (let i = client; i < bodies.length; i += 2) {
-          const res = await fetch(`${base}/v1/organization/usage/records`, { method: 'POST', headers, body: bodies[i] });
-          const body = (await res.json()) as { accepted: number };
-          if (res.status !== 200) throw new Error(`ingestion failed: ${JSON.stringify(body)}`);
-          sent += body.accepted;
-        }
-      }));
-      const httpRate = sent / ((performance.now() - started) / 1000);
-      // Hundreds of megabytes of bodies: dropped now, so that this process's garbage collector has
-      // less to do while later phases measure (it shares the two cores with the server).
-      bodies.length = 0;
-      print(
-        `ingestion through POST /v1/organization/usage/records (${sent} records, batches of ${HTTP_BATCH}, 2 clients): ${Math.round(httpRate)} records/s`,
-        `GET /healthz (another process) during that ingestion: ${stats(await healthDuringIngest.stop())}; ${await loopDelay()}`,
-      );
+      // 3. Ingestion through the HTTP batch endpoint (two concurrent clients, bodies prepared
+      //    beforehand, records with IDs of their own: a reused data set has not seen them), twice:
+      //    records of the last 24 hours in random order (each batch touches rollup rows all over the
+      //    day: the worst case), then records as a gateway sends them (the last minutes, in time order).
+      const spread = [...demoRecords(org, { ...shape, records: HTTP_RECORDS, days: 1, seed: shape.seed + 1 + (Date.now() % 1_000_000) }, systemClock.now(), HTTP_BATCH)];
+      const gatewayStart = systemClock.now() - Math.ceil(HTTP_RECORDS / 5000);
+      const patterns: Array<[string, string[]]> = [
+        ['records of the last 24 hours, random order', spread.map((records) => JSON.stringify({ records }))],
+        ['records as a gateway sends them (the last minutes, time order)', [...demoRecords(org, { ...shape, records: HTTP_RECORDS, days: 1, seed: shape.seed + 3 + (Date.now() % 1_000_000) }, systemClock.now(), HTTP_BATCH)]
+          .map((records, b) => JSON.stringify({ records: records.map((r, i) => ({ ...r, timestamp: gatewayStart + Math.floor((b * HTTP_BATCH + i) / 5000) })) }))],
+      ];
+      spread.length = 0;
+      for (const [pattern, bodies] of patterns) {
+        let sent = 0;
+        const healthDuringIngest = await startProbe(`${base}/healthz`);
+        await loopDelay();
+        const started = performance.now();
+        await Promise.all([0, 1].map(async (client) => {
+          for (let i = client; i < bodies.length; i += 2) {
+            const res = await fetch(`${base}/v1/organization/usage/records`, { method: 'POST', headers, body: bodies[i] });
+            const body = (await res.json()) as { accepted: number };
+            if (res.status !== 200) throw new Error(`ingestion failed: ${JSON.stringify(body)}`);
+            sent += body.accepted;
+          }
+        }));
+        const httpRate = sent / ((performance.now() - started) / 1000);
+        // Hundreds of megabytes of bodies: dropped now, so that this process's garbage collector has
+        // less to do while later phases measure (it shares the two cores with the server).
+        bodies.length = 0;
+        print(
+          `ingestion through POST /v1/organization/usage/records, ${pattern} (${sent} records, batches of ${HTTP_BATCH}, 2 clients): ${Math.round(httpRate)} records/s`,
+          `GET /healthz (another process) during that ingestion: ${stats(await healthDuringIngest.stop())}; ${await loopDelay()}`,
+        );
+      }
+      patterns.length = 0;
 
       // 4. Query latencies: the first request (nothing kept yet), then ITERATIONS more; then the same
       //    bytes from a bare node:http server, timed the same way (the cost of moving them at all).

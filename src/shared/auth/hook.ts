@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { forbidden, unauthorized } from '../errors.js';
-import { resolveKey, touchKey } from './key-store.js';
+import { resolveKey, touchKeyOnce } from './key-store.js';
 import type { Principal } from './principal.js';
 
 declare module 'fastify' {
@@ -31,7 +31,7 @@ export async function authenticate(ctx: AppContext, request: FastifyRequest): Pr
     throw unauthorized(`Incorrect API key provided: ${redactForMessage(secret)}.`);
   }
   // Second granularity: at most one write per key per second, whatever the request rate.
-  if (resolved.lastUsedAt === null || resolved.lastUsedAt < now) await touchKey(ctx.db, ctx.writer, resolved.principal.keyId, now);
+  if (resolved.lastUsedAt === null || resolved.lastUsedAt < now) await touchKeyOnce(ctx.db, ctx.writer, resolved.principal.keyId, now);
   return resolved.principal;
 }
 

@@ -75,6 +75,28 @@ export async function touchKey(db: Kysely<DB>, writer: SqliteWriter | undefined,
   await runWriteScript(db, writer, [{ sql: update.sql, parameters: [...update.parameters] }], { statements: 0, rows: 0 });
 }
 
+/** Per database, the `last_used_at` write under way for each key, and the second it records. */
+const touching = new WeakMap<Kysely<DB>, Map<string, { second: number; done: Promise<void> }>>();
+
+/**
+ * touchKey, at most once per key and second: while a write recording this second (or a later one)
+ * is under way, requests arriving meanwhile neither write again nor wait for it (undefined). Under
+ * load, a key's requests then do not each queue a write behind the writer's current work.
+ */
+export function touchKeyOnce(db: Kysely<DB>, writer: SqliteWriter | undefined, keyId: string, now: number): Promise<void> | undefined {
+  let writes = touching.get(db);
+  if (!writes) touching.set(db, (writes = new Map()));
+  const current = writes.get(keyId);
+  if (current !== undefined && current.second >= now) return undefined;
+  const entry = { second: now, done: touchKey(db, writer, keyId, now) };
+  writes.set(keyId, entry);
+  const forget = () => {
+    if (writes.get(keyId) === entry) writes.delete(keyId);
+  };
+  entry.done.then(forget, forget);
+  return entry.done;
+}
+
 export interface NewKey {
   kind: 'admin' | 'project';
   name: string | null;
