@@ -105,7 +105,11 @@ export class UsageIngestion {
    */
   ingestJson(json: Buffer | string): Promise<IngestResult> {
     return this.ingestLoaded(async () => {
-      const body = parseJsonText(typeof json === 'string' ? json : json.toString('utf8'));
+      // Decoding and parsing megabytes take milliseconds each: each in an event-loop turn of its own.
+      await yieldToEventLoop();
+      const text = typeof json === 'string' ? json : json.toString('utf8');
+      await yieldToEventLoop();
+      const body = parseJsonText(text);
       await yieldToEventLoop();
       return this.validBody(body);
     });
