@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { assertError, forEachDialect } from '../helpers/harness.js';
 import { assertSpec } from '../helpers/spec.js';
+import { touchKeyOnce } from '../../src/shared/auth/key-store.js';
 
 forEachDialect('authentication and admin API keys', (server) => {
   it('refuses a request without a key, with a malformed header, or with an unknown key', async () => {
@@ -83,5 +84,26 @@ forEachDialect('authentication and admin API keys', (server) => {
     assertError(await server().delete(`/v1/organization/admin_api_keys/${keys.body.data[0].id}`), 400, 'key_id');
     assert.equal(await server().auditCount(), mid);
     assert.ok(mid >= before);
+  });
+
+  it('writes last_used_at at most once per key and second, however many requests arrive meanwhile', async () => {
+    const created = await server().post('/v1/organization/admin_api_keys', { name: 'Busy' });
+    const { db, writer } = server().ctx;
+    const second = server().clock.now() + 10;
+    const first = touchKeyOnce(db, writer, created.body.id, second);
+    assert.ok(first instanceof Promise);
+    // While that second's write is under way, the same or an earlier second neither writes nor waits.
+    assert.equal(touchKeyOnce(db, writer, created.body.id, second), undefined);
+    assert.equal(touchKeyOnce(db, writer, created.body.id, second - 1), undefined);
+    const next = touchKeyOnce(db, writer, created.body.id, second + 1);
+    assert.ok(next instanceof Promise);
+    await Promise.all([first, next]);
+    assert.equal((await server().get(`/v1/organization/admin_api_keys/${created.body.id}`)).body.last_used_at, second + 1);
+
+    // Concurrent requests with the key all pass, and its last use is the current second.
+    server().clock.advance(60);
+    const results = await Promise.all(Array.from({ length: 5 }, () => server().get('/v1/organization/projects?limit=1', { key: created.body.value })));
+    assert.deepEqual(results.map((r) => r.status), [200, 200, 200, 200, 200]);
+    assert.equal((await server().get(`/v1/organization/admin_api_keys/${created.body.id}`)).body.last_used_at, server().clock.now());
   });
 });
