@@ -12,6 +12,7 @@
 //   USAGE_RECORDS=1000000 npm run bench:usage              # quicker
 //   USAGE_REUSE=1 npm run bench:usage                      # SQLite: measure the data set of the last run again
 //   BENCH_SERVERS=cached npm run bench:usage               # only the server with the results cache
+//   BENCH_NODE_FLAGS=--max-semi-space-size=64 npm run bench:usage   # Node.js flags for the server process
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test USAGE_RECORDS=1000000 npm run bench:usage
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
