@@ -14,6 +14,13 @@ import type { WriteGuard, WriteOutcome, WriteStatement } from './write-script.js
 export interface SqliteWriter {
   /** Runs the statements as one transaction (see runWriteScript). */
   transaction(statements: readonly WriteStatement[], guard?: WriteGuard): Promise<WriteOutcome>;
+  /**
+   * Runs `fn` — a write transaction of another connection (the main thread's) — while this thread
+   * has no transaction open and starts none: that connection then never waits, blocked in SQLite's
+   * busy handler, for the write lock (which would stall the event loop for as long as a batch
+   * takes). Groups asked for meanwhile wait until `fn` settles.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -123,9 +130,12 @@ export function openSqliteWriter(path: string): SqliteWriter {
   const numbers = new Map<string, number>();
   let queue: Pending[] = [];
   let busy = false;
+  /** Exclusive sections running, and those waiting for the group in flight to end. */
+  let exclusive = 0;
+  let waiting: Array<() => void> = [];
   /** Sends every queued script as one group; when it is answered, the next group goes. */
   const flush = () => {
-    if (busy || queue.length === 0) return;
+    if (busy || exclusive > 0 || queue.length === 0) return;
     const group = queue;
     queue = [];
     busy = true;
@@ -150,7 +160,14 @@ export function openSqliteWriter(path: string): SqliteWriter {
       (err: Error) => group.forEach((p) => p.reject(err)),
     ).finally(() => {
       busy = false;
-      flush();
+      if (waiting.length > 0) {
+        // Exclusive sections asked for while the group ran go before the next group.
+        exclusive += waiting.length;
+        for (const go of waiting) go();
+        waiting = [];
+      } else {
+        flush();
+      }
     });
   };
   return {
@@ -159,6 +176,15 @@ export function openSqliteWriter(path: string): SqliteWriter {
         queue.push({ statements, guard, resolve, reject });
         flush();
       });
+    },
+    async exclusive(fn) {
+      if (busy) await new Promise<void>((go) => waiting.push(go));
+      else exclusive++;
+      try {
+        return await fn();
+      } finally {
+        if (--exclusive === 0) flush();
+      }
     },
     close: () => thread.close(),
   };

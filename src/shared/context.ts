@@ -29,7 +29,12 @@ export function contextOf(database: Database, clock: Clock, catalog: ModelCatalo
 /** A database handle inside a transaction (or the plain handle for reads). */
 export type Executor = Kysely<DB> | Transaction<DB>;
 
-/** Runs `fn` in one transaction: a mutation and its audit event commit together or not at all. */
+/**
+ * Runs `fn` in one transaction: a mutation and its audit event commit together or not at all. With
+ * a SQLite writer thread, the transaction runs while that thread holds no write lock (so that the
+ * main thread never waits for it, blocked).
+ */
 export function inTransaction<T>(ctx: AppContext, fn: (tx: Transaction<DB>) => Promise<T>): Promise<T> {
-  return ctx.db.transaction().execute(fn);
+  const run = () => ctx.db.transaction().execute(fn);
+  return ctx.writer ? ctx.writer.exclusive(run) : run();
 }
