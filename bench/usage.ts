@@ -180,6 +180,20 @@ async function main() {
       for (const [pattern, bodies] of patterns) {
         let sent = 0;
         const healthDuringIngest = await startProbe(`${base}/healthz`);
+        // Meanwhile an administrator makes changes (a new project every 100 ms): transactions of the
+        // server's main connection, which must not wait for the batches in a way that stalls it.
+        let ingesting = true;
+        const adminTimes: number[] = [];
+        const admin = (async () => {
+          for (let k = 0; ingesting; k++) {
+            const t = performance.now();
+            const res = await fetch(`${base}/v1/organization/projects`, { method: 'POST', headers, body: JSON.stringify({ name: `Bench ${Date.now()}-${k}` }) });
+            await res.arrayBuffer();
+            if (res.status !== 200) throw new Error(`project creation failed: ${res.status}`);
+            adminTimes.push(performance.now() - t);
+            await sleep(100);
+          }
+        })();
         await loopDelay();
         const started = performance.now();
         await Promise.all([0, 1].map(async (client) => {
@@ -191,12 +205,15 @@ async function main() {
           }
         }));
         const httpRate = sent / ((performance.now() - started) / 1000);
+        ingesting = false;
+        await admin;
         // Hundreds of megabytes of bodies: dropped now, so that this process's garbage collector has
         // less to do while later phases measure (it shares the two cores with the server).
         bodies.length = 0;
         print(
           `ingestion through POST /v1/organization/usage/records, ${pattern} (${sent} records, batches of ${HTTP_BATCH}, 2 clients): ${Math.round(httpRate)} records/s`,
           `GET /healthz (another process) during that ingestion: ${stats(await healthDuringIngest.stop())}; ${await loopDelay()}`,
+          `POST /v1/organization/projects every 100 ms meanwhile: ${stats(adminTimes)}`,
         );
       }
       patterns.length = 0;
