@@ -58,8 +58,8 @@ const INVALID_JSON = `We could not parse the JSON body of your request. (HINT: T
 const EMPTY_JSON = 'The request body is empty; a JSON object was expected.';
 
 /**
- * A JSON request body given as text, parsed (for a route that takes its body as text and parses it
- * later): the same 400s as a body the app parses. Keys such as `__proto__` come out as plain own
+ * A JSON request body (decoded to text), parsed by a route that takes its body raw and parses it
+ * later: the same 400s as a body the app parses. Keys such as `__proto__` come out as plain own
  * properties, which strict schemas (additionalProperties: false) then reject.
  */
 export function parseJsonText(text: string): unknown {

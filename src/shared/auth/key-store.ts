@@ -70,7 +70,7 @@ export async function resolveKey(db: Kysely<DB>, secret: string): Promise<Resolv
  * Records that a key was used. Where there is a writer thread (SQLite), the write goes there: the
  * main thread then never waits, blocked, for the database lock while a bulk write commits.
  */
-export async function touchKey(db: Kysely<DB>, writer: SqliteWriter | undefined, keyId: string, now: number): Promise<void> {
+async function touchKey(db: Kysely<DB>, writer: SqliteWriter | undefined, keyId: string, now: number): Promise<void> {
   const update = db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).compile();
   await runWriteScript(db, writer, [{ sql: update.sql, parameters: [...update.parameters] }], { statements: 0, rows: 0 });
 }

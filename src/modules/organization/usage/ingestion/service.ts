@@ -103,11 +103,11 @@ export class UsageIngestion {
    * when its turn comes: batches waiting for their turn hold only their bytes, not thousands of
    * parsed records (less for each garbage collection to copy), and bodies are parsed one at a time.
    */
-  ingestJson(json: Buffer | string): Promise<IngestResult> {
+  ingestJson(json: Buffer): Promise<IngestResult> {
     return this.ingestLoaded(async () => {
       // Decoding and parsing megabytes take milliseconds each: each in an event-loop turn of its own.
       await yieldToEventLoop();
-      const text = typeof json === 'string' ? json : json.toString('utf8');
+      const text = json.toString('utf8');
       await yieldToEventLoop();
       const body = parseJsonText(text);
       await yieldToEventLoop();
