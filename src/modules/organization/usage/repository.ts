@@ -34,22 +34,29 @@ function bulkText(dialect: DialectName, head: string, tuple: string, rows: numbe
 
 const placeholders = (n: number) => `(${Array.from({ length: n }, () => '?').join(',')})`;
 
-/**
- * The statements writing `rows` as `head values (...),(...) tail`, in fixed-size chunks; rows of
- * numbers only are passed as a Float64Array per statement.
- */
-function bulk(dialect: DialectName, head: string, tail: string, rows: readonly (readonly unknown[])[], tuple = placeholders(rows[0]?.length ?? 0), numeric = false): WriteStatement[] {
+/** The statements writing `rows` as `head values (...),(...) tail`, in fixed-size chunks. */
+function bulk(dialect: DialectName, head: string, tail: string, rows: readonly (readonly unknown[])[], tuple = placeholders(rows[0]?.length ?? 0)): WriteStatement[] {
   const out: WriteStatement[] = [];
-  let i = 0;
-  while (i < rows.length) {
+  for (let i = 0; i < rows.length;) {
     const size = CHUNKS.find((c) => c <= rows.length - i)!;
-    const width = rows[i].length;
-    const parameters = numeric ? new Float64Array(size * width) : new Array<unknown>(size * width);
-    for (let j = 0, at = 0; j < size; j++) {
-      const row = rows[i + j];
-      for (let k = 0; k < width; k++) parameters[at++] = row[k] as number;
-    }
+    const parameters: unknown[] = [];
+    for (let j = i; j < i + size; j++) for (const value of rows[j]) parameters.push(value);
     out.push({ sql: bulkText(dialect, head, tuple, size, tail), parameters });
+    i += size;
+  }
+  return out;
+}
+
+/**
+ * The same for rows of numbers only, given one after the other in `packed` (`width` each): each
+ * statement's parameters are a Float64Array (handed to the SQLite writer thread without copying).
+ */
+function bulkPacked(dialect: DialectName, head: string, tail: string, tuple: string, packed: Float64Array, width: number): WriteStatement[] {
+  const out: WriteStatement[] = [];
+  const rows = packed.length / width;
+  for (let i = 0; i < rows;) {
+    const size = CHUNKS.find((c) => c <= rows - i)!;
+    out.push({ sql: bulkText(dialect, head, tuple, size, tail), parameters: packed.slice(i * width, (i + size) * width) });
     i += size;
   }
   return out;
@@ -92,20 +99,21 @@ export async function allTuples(ctx: AppContext, table: 'usage_dims' | 'usage_co
 }
 
 /**
- * Statements adding rows of one kind, `[kind, bucket_start, dim_id, ...counters]` with the kind's
- * `counters` in storage order (COUNTERS), into a rollup: new keys are inserted, existing ones
- * summed. The other counters of a new row are 0, written into the SQL rather than bound.
+ * Statements adding rows of one kind, `kind, bucket_start, dim_id, ...counters` one after the other
+ * in `packed`, with the kind's `counters` in storage order (COUNTERS), into a rollup: new keys are
+ * inserted, existing ones summed. The other counters of a new row are 0, written into the SQL
+ * rather than bound.
  */
-export function rollupStatements(dialect: DialectName, table: RollupTable, counters: readonly Counter[], rows: readonly (readonly number[])[]): WriteStatement[] {
+export function rollupStatements(dialect: DialectName, table: RollupTable, counters: readonly Counter[], packed: Float64Array): WriteStatement[] {
   const set = counters.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
   const tuple = `(?, ?, ?, ${COUNTERS.map((c) => (counters.includes(c) ? '?' : '0')).join(', ')})`;
-  return bulk(dialect, `insert into ${table} (kind, bucket_start, dim_id, ${COUNTERS.join(', ')})`, `on conflict (kind, bucket_start, dim_id) do update set ${set}`, rows, tuple, true);
+  return bulkPacked(dialect, `insert into ${table} (kind, bucket_start, dim_id, ${COUNTERS.join(', ')})`, `on conflict (kind, bucket_start, dim_id) do update set ${set}`, tuple, packed, 3 + counters.length);
 }
 
-/** Statements adding rows (bucket_start, item_id, amount, quantity) into a cost rollup. */
-export function costStatements(dialect: DialectName, table: CostTable, rows: readonly (readonly number[])[]): WriteStatement[] {
+/** Statements adding rows `bucket_start, item_id, amount, quantity`, one after the other in `packed`, into a cost rollup. */
+export function costStatements(dialect: DialectName, table: CostTable, packed: Float64Array): WriteStatement[] {
   const set = `amount = ${table}.amount + excluded.amount, quantity = ${table}.quantity + excluded.quantity`;
-  return bulk(dialect, `insert into ${table} (bucket_start, item_id, amount, quantity)`, `on conflict (bucket_start, item_id) do update set ${set}`, rows, undefined, true);
+  return bulkPacked(dialect, `insert into ${table} (bucket_start, item_id, amount, quantity)`, `on conflict (bucket_start, item_id) do update set ${set}`, placeholders(4), packed, 4);
 }
 
 /** Statements bumping the version of each of these days (their rollups change). */

@@ -165,13 +165,14 @@ export class UsageIngestion {
     ];
     // Table by table, yielding in between: a big batch does not hold up other requests.
     for (const [table, rollup] of usage) {
-      for (const [kind, rows] of rollup.byKind()) statements.push(...repo.rollupStatements(dialect, table, STORED[kind], rows));
+      for (const [kind, rows] of rollup.byKind()) statements.push(...repo.rollupStatements(dialect, table, STORED[kind], rollup.packed(rows, STORED[kind].length, true)));
       await yieldToEventLoop();
     }
-    statements.push(...repo.costStatements(dialect, 'usage_costs_1d', r.costs.sorted()));
+    const costs = (rollup: Rollup) => rollup.packed(rollup.order(), 2, false);
+    statements.push(...repo.costStatements(dialect, 'usage_costs_1d', costs(r.costs)));
     await yieldToEventLoop();
     statements.push(
-      ...repo.costStatements(dialect, 'usage_costs_projects_1d', r.projectCosts.sorted()),
+      ...repo.costStatements(dialect, 'usage_costs_projects_1d', costs(r.projectCosts)),
       // Cached results of these days are now stale.
       ...repo.dayVersionStatements(dialect, r.day.starts()),
     );
@@ -277,10 +278,12 @@ export class UsageIngestion {
    * it, so pricing a day's sums gives what pricing each record and summing would.)
    */
   private async rollUp(records: IngestRecord[], plans: TuplePlan[], fresh: Set<string> | undefined) {
+    const width = COUNTERS.length;
     const out = {
-      minute: new Rollup(MINUTE, true), hour: new Rollup(HOUR, true), day: new Rollup(DAY, true),
-      projectHour: new Rollup(HOUR, true), projectDay: new Rollup(DAY, true),
-      costs: new Rollup(DAY, false), projectCosts: new Rollup(DAY, false),
+      minute: new Rollup(MINUTE, width), hour: new Rollup(HOUR, width), day: new Rollup(DAY, width),
+      projectHour: new Rollup(HOUR, width), projectDay: new Rollup(DAY, width),
+      // Cost rows: amount and quantity.
+      costs: new Rollup(DAY, 2), projectCosts: new Rollup(DAY, 2),
     };
     // Scratch space, reused from record to record: the counters in storage order.
     const values = new Array<number>(COUNTERS.length).fill(0);
@@ -304,19 +307,18 @@ export class UsageIngestion {
     await yieldToEventLoop();
     const c = Object.fromEntries(COUNTERS.map((name) => [name, 0])) as Counters;
     const sums = [0, 0];
-    // Day rows: [kind, day, dim, ...counters].
-    let priced = 0;
-    for (const row of out.day.rows()) {
-      if (++priced % PLAN_SLICE === 0) await yieldToEventLoop();
-      const p = this.plansByDim.get(row[2])!;
-      for (let j = 0; j < p.counters.length; j++) c[p.counters[j]] = row[3 + j];
+    const { day } = out;
+    for (let row = 0; row < day.size; row++) {
+      if (row % PLAN_SLICE === PLAN_SLICE - 1) await yieldToEventLoop();
+      const p = this.plansByDim.get(day.id(row))!;
+      for (let j = 0; j < p.counters.length; j++) c[p.counters[j]] = day.value(row, j);
       for (const line of p.lines) {
         const quantity = line.price.quantity(c);
         if (quantity <= 0) continue;
         sums[0] = line.price.amount(quantity, c);
         sums[1] = quantity;
-        out.costs.add(0, row[1], line.item, sums, 2);
-        out.projectCosts.add(0, row[1], line.projectItem, sums, 2);
+        out.costs.add(0, day.bucket(row), line.item, sums, 2);
+        out.projectCosts.add(0, day.bucket(row), line.projectItem, sums, 2);
       }
     }
     return out;
