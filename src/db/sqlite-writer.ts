@@ -51,6 +51,9 @@ const prepare = (n) => {
   }
   return stmt;
 };
+// Runs statement n with its parameters (apply, not spread: a Float64Array of thousands of
+// parameters spread goes through the iterator protocol, apply reads it by index).
+const run = (n, parameters) => { const stmt = prepare(n); return stmt.run.apply(stmt, parameters); };
 const begin = db.prepare('begin immediate');
 const commit = db.prepare('commit');
 const rollback = db.prepare('rollback');
@@ -76,7 +79,7 @@ const runScript = ({ statements: list, guard }) => {
       returned = guardedRows(list, guard);
       written = returned.length;
     } else {
-      for (let i = 0; i < guarded; i++) written += prepare(list[i].n).run(...list[i].parameters).changes;
+      for (let i = 0; i < guarded; i++) written += run(list[i].n, list[i].parameters).changes;
     }
     if (written !== guard.rows) {
       if (!guard.keep) {
@@ -88,7 +91,7 @@ const runScript = ({ statements: list, guard }) => {
       return { committed: false, returned };
     }
   }
-  for (let i = guarded; i < list.length; i++) prepare(list[i].n).run(...list[i].parameters);
+  for (let i = guarded; i < list.length; i++) run(list[i].n, list[i].parameters);
   release.run();
   return { committed: true, returned: guard && guard.keep ? returned : [] };
 };
