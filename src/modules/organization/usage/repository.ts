@@ -34,17 +34,20 @@ function bulkText(dialect: DialectName, head: string, tuple: string, rows: numbe
 
 const placeholders = (n: number) => `(${Array.from({ length: n }, () => '?').join(',')})`;
 
-/** The statements writing `rows` as `head values (...),(...) tail`, in fixed-size chunks. */
-function bulk(dialect: DialectName, head: string, tail: string, rows: readonly (readonly unknown[])[], tuple = placeholders(rows[0]?.length ?? 0)): WriteStatement[] {
+/** Statements for `count` rows in fixed-size chunks: `make(first, size)` makes the one for rows `first` to `first + size - 1`. */
+function chunked(count: number, make: (first: number, size: number) => WriteStatement): WriteStatement[] {
   const out: WriteStatement[] = [];
-  for (let i = 0; i < rows.length;) {
-    const size = CHUNKS.find((c) => c <= rows.length - i)!;
-    const parameters: unknown[] = [];
-    for (let j = i; j < i + size; j++) for (const value of rows[j]) parameters.push(value);
-    out.push({ sql: bulkText(dialect, head, tuple, size, tail), parameters });
+  for (let i = 0; i < count;) {
+    const size = CHUNKS.find((c) => c <= count - i)!;
+    out.push(make(i, size));
     i += size;
   }
   return out;
+}
+
+/** The statements writing `rows` as `head values (...),(...) tail`. */
+function bulk(dialect: DialectName, head: string, tail: string, rows: readonly (readonly unknown[])[], tuple = placeholders(rows[0]?.length ?? 0)): WriteStatement[] {
+  return chunked(rows.length, (first, size) => ({ sql: bulkText(dialect, head, tuple, size, tail), parameters: rows.slice(first, first + size).flat() }));
 }
 
 /**
@@ -52,19 +55,19 @@ function bulk(dialect: DialectName, head: string, tail: string, rows: readonly (
  * statement's parameters are a Float64Array (handed to the SQLite writer thread without copying).
  */
 function bulkPacked(dialect: DialectName, head: string, tail: string, tuple: string, packed: Float64Array, width: number): WriteStatement[] {
-  const out: WriteStatement[] = [];
-  const rows = packed.length / width;
-  for (let i = 0; i < rows;) {
-    const size = CHUNKS.find((c) => c <= rows - i)!;
-    out.push({ sql: bulkText(dialect, head, tuple, size, tail), parameters: packed.slice(i * width, (i + size) * width) });
-    i += size;
-  }
-  return out;
+  return chunked(packed.length / width, (first, size) => ({ sql: bulkText(dialect, head, tuple, size, tail), parameters: packed.slice(first * width, (first + size) * width) }));
 }
 
 /** Statements storing record IDs, skipping those already present; each returns the IDs it inserted. */
 export function recordStatements(dialect: DialectName, ids: readonly string[], receivedAt: number): WriteStatement[] {
-  return bulk(dialect, 'insert into usage_records (id, received_at)', 'on conflict (id) do nothing returning id', ids.map((id) => [id, receivedAt]));
+  return chunked(ids.length, (first, size) => {
+    const parameters = new Array<unknown>(size * 2);
+    for (let j = 0; j < size; j++) {
+      parameters[2 * j] = ids[first + j];
+      parameters[2 * j + 1] = receivedAt;
+    }
+    return { sql: bulkText(dialect, 'insert into usage_records (id, received_at)', '(?, ?)', size, 'on conflict (id) do nothing returning id'), parameters };
+  });
 }
 
 /**

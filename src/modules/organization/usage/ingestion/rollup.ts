@@ -17,7 +17,10 @@ export class Rollup {
   /** The row added to last (records of a batch mostly come in time order, tuples repeat). */
   private last = -1;
 
-  constructor(private readonly bucketWidth: number, private readonly width: number, capacity = 1024) {
+  /** Room for `rows` rows to begin with (it grows as needed). */
+  constructor(private readonly bucketWidth: number, private readonly width: number, rows = 1024) {
+    // A power of two: slot numbers are hashes masked.
+    const capacity = 2 ** Math.ceil(Math.log2(Math.max(rows, 16)));
     this.kinds = new Uint8Array(capacity);
     this.buckets = new Float64Array(capacity);
     this.ids = new Float64Array(capacity);

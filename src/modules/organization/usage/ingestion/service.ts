@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { FastifySchemaCompiler } from 'fastify';
 import { runWriteScript } from '../../../../db/write-script.js';
 import type { AppContext } from '../../../../shared/context.js';
@@ -107,7 +108,8 @@ export class UsageIngestion {
     return this.ingestLoaded(async () => {
       // Decoding and parsing megabytes take milliseconds each: each in an event-loop turn of its own.
       await yieldToEventLoop();
-      const text = json.toString('utf8');
+      // Bodies are nearly always ASCII: read as Latin-1 (a copy) rather than decoded as UTF-8.
+      const text = isAscii(json) ? json.toString('latin1') : json.toString('utf8');
       await yieldToEventLoop();
       const body = parseJsonText(text);
       await yieldToEventLoop();
@@ -279,8 +281,10 @@ export class UsageIngestion {
    */
   private async rollUp(records: IngestRecord[], plans: TuplePlan[], fresh: Set<string> | undefined) {
     const width = COUNTERS.length;
+    // Nearly a row per record per minute and hour in a batch spread over hours: room for that up front.
+    const rows = Math.min(records.length, 1 << 16);
     const out = {
-      minute: new Rollup(MINUTE, width), hour: new Rollup(HOUR, width), day: new Rollup(DAY, width),
+      minute: new Rollup(MINUTE, width, rows), hour: new Rollup(HOUR, width, rows), day: new Rollup(DAY, width),
       projectHour: new Rollup(HOUR, width), projectDay: new Rollup(DAY, width),
       // Cost rows: amount and quantity.
       costs: new Rollup(DAY, 2), projectCosts: new Rollup(DAY, 2),
