@@ -42,6 +42,8 @@ const shape: DemoShape = {
 };
 const HTTP_RECORDS = env('USAGE_HTTP_RECORDS', 500_000);
 const HTTP_BATCH = env('USAGE_HTTP_BATCH', 5000);
+/** How many times each ingestion pattern is measured. */
+const INGEST_ROUNDS = env('USAGE_INGEST_ROUNDS', 3);
 /** Records sent before ingestion is measured (not counted). */
 const WARM_RECORDS = env('USAGE_WARM_RECORDS', 50_000);
 /** Records sent (at most) while the questions are asked again with usage arriving. */
@@ -180,54 +182,64 @@ async function main() {
         if (res.status !== 200) throw new Error(`warm-up ingestion failed: ${res.status}`);
       }
       warmUp.length = 0;
-      const spread = [...demoRecords(org, { ...shape, records: HTTP_RECORDS, days: 1, seed: shape.seed + 1 + (Date.now() % 1_000_000) }, systemClock.now(), HTTP_BATCH)];
-      const gatewayStart = systemClock.now() - Math.ceil(HTTP_RECORDS / 5000);
-      const patterns: Array<[string, string[]]> = [
-        ['a day replayed (time order, ~15 minutes per batch)', spread.map((records) => JSON.stringify({ records }))],
-        ['records as a gateway sends them (the last minutes, time order)', [...demoRecords(org, { ...shape, records: HTTP_RECORDS, days: 1, seed: shape.seed + 3 + (Date.now() % 1_000_000) }, systemClock.now(), HTTP_BATCH)]
-          .map((records, b) => JSON.stringify({ records: records.map((r, i) => ({ ...r, timestamp: gatewayStart + Math.floor((b * HTTP_BATCH + i) / 5000) })) }))],
+      // Each pattern is measured INGEST_ROUNDS times (fresh records each time), alternating: this
+      // machine's figures vary by 10-25% from run to run.
+      const patterns: Array<[string, (seed: number) => string[]]> = [
+        ['a day replayed (time order, ~15 minutes per batch)', (seed) =>
+          [...demoRecords(org, { ...shape, records: HTTP_RECORDS, days: 1, seed }, systemClock.now(), HTTP_BATCH)].map((records) => JSON.stringify({ records }))],
+        ['records as a gateway sends them (the last minutes, time order)', (seed) => {
+          const start = systemClock.now() - Math.ceil(HTTP_RECORDS / 5000);
+          return [...demoRecords(org, { ...shape, records: HTTP_RECORDS, days: 1, seed }, systemClock.now(), HTTP_BATCH)]
+            .map((records, b) => JSON.stringify({ records: records.map((r, i) => ({ ...r, timestamp: start + Math.floor((b * HTTP_BATCH + i) / 5000) })) }));
+        }],
       ];
-      spread.length = 0;
-      for (const [pattern, bodies] of patterns) {
-        let sent = 0;
-        const healthDuringIngest = await startProbe(`${base}/healthz`);
-        // Meanwhile an administrator makes changes (a new project every 100 ms): transactions of the
-        // server's main connection, which must not wait for the batches in a way that stalls it.
-        let ingesting = true;
-        const adminTimes: number[] = [];
-        const admin = (async () => {
-          for (let k = 0; ingesting; k++) {
-            const t = performance.now();
-            const res = await fetch(`${base}/v1/organization/projects`, { method: 'POST', headers, body: JSON.stringify({ name: `Bench ${Date.now()}-${k}` }) });
-            await res.arrayBuffer();
-            if (res.status !== 200) throw new Error(`project creation failed: ${res.status}`);
-            adminTimes.push(performance.now() - t);
-            await sleep(100);
-          }
-        })();
-        await loopDelay();
-        const started = performance.now();
-        await Promise.all([0, 1].map(async (client) => {
-          for (let i = client; i < bodies.length; i += 2) {
-            const res = await fetch(`${base}/v1/organization/usage/records`, { method: 'POST', headers, body: bodies[i] });
-            const body = (await res.json()) as { accepted: number };
-            if (res.status !== 200) throw new Error(`ingestion failed: ${JSON.stringify(body)}`);
-            sent += body.accepted;
-          }
-        }));
-        const httpRate = sent / ((performance.now() - started) / 1000);
-        ingesting = false;
-        await admin;
-        // Hundreds of megabytes of bodies: dropped now, so that this process's garbage collector has
-        // less to do while later phases measure (it shares the two cores with the server).
-        bodies.length = 0;
-        print(
-          `ingestion through POST /v1/organization/usage/records, ${pattern} (${sent} records, batches of ${HTTP_BATCH}, 2 clients, after a warm-up of ${WARM_RECORDS}): ${Math.round(httpRate)} records/s`,
-          `GET /healthz (another process) during that ingestion: ${stats(await healthDuringIngest.stop())}; ${await loopDelay()}`,
-          `POST /v1/organization/projects every 100 ms meanwhile: ${stats(adminTimes)}`,
-        );
+      const rates = patterns.map(() => [] as number[]);
+      for (let round = 0; round < INGEST_ROUNDS; round++) {
+        for (const [p, [pattern, make]] of patterns.entries()) {
+          let bodies = make(shape.seed + 10 * round + p + 1 + (Date.now() % 1_000_000));
+          let sent = 0;
+          const healthDuringIngest = await startProbe(`${base}/healthz`);
+          // Meanwhile an administrator makes changes (a new project every 100 ms): transactions of the
+          // server's main connection, which must not wait for the batches in a way that stalls it.
+          let ingesting = true;
+          const adminTimes: number[] = [];
+          const admin = (async () => {
+            for (let k = 0; ingesting; k++) {
+              const t = performance.now();
+              const res = await fetch(`${base}/v1/organization/projects`, { method: 'POST', headers, body: JSON.stringify({ name: `Bench ${Date.now()}-${k}` }) });
+              await res.arrayBuffer();
+              if (res.status !== 200) throw new Error(`project creation failed: ${res.status}`);
+              adminTimes.push(performance.now() - t);
+              await sleep(100);
+            }
+          })();
+          await loopDelay();
+          const started = performance.now();
+          await Promise.all([0, 1].map(async (client) => {
+            for (let i = client; i < bodies.length; i += 2) {
+              const res = await fetch(`${base}/v1/organization/usage/records`, { method: 'POST', headers, body: bodies[i] });
+              const body = (await res.json()) as { accepted: number };
+              if (res.status !== 200) throw new Error(`ingestion failed: ${JSON.stringify(body)}`);
+              sent += body.accepted;
+            }
+          }));
+          const httpRate = sent / ((performance.now() - started) / 1000);
+          rates[p].push(httpRate);
+          ingesting = false;
+          await admin;
+          // Hundreds of megabytes of bodies: dropped now, so that this process's garbage collector has
+          // less to do while later phases measure (it shares the two cores with the server).
+          bodies = [];
+          print(
+            `ingestion through POST /v1/organization/usage/records, ${pattern}, run ${round + 1} (${sent} records, batches of ${HTTP_BATCH}, 2 clients): ${Math.round(httpRate)} records/s`,
+            `  GET /healthz (another process) meanwhile: ${stats(await healthDuringIngest.stop())}; ${await loopDelay()}`,
+            `  POST /v1/organization/projects every 100 ms meanwhile: ${stats(adminTimes)}`,
+          );
+        }
       }
-      patterns.length = 0;
+      for (const [p, [pattern]] of patterns.entries()) {
+        print(`ingestion, ${pattern}: median of ${INGEST_ROUNDS} runs ${Math.round(pct(rates[p], 50))} records/s (${rates[p].map(Math.round).join(', ')}; after a warm-up of ${WARM_RECORDS} records)`);
+      }
 
       // 4. Query latencies: the first request (nothing kept yet), then ITERATIONS more; then the same
       //    bytes from a bare node:http server, timed the same way (the cost of moving them at all).
