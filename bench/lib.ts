@@ -32,6 +32,19 @@ function spawnDetached(command: string, args: string[], options: Parameters<type
   return child;
 }
 
+/**
+ * Sets the nice value of this process's autogroup (Linux: the unit the scheduler shares cores
+ * between), e.g. to let the server get a core before the load generator; false if not permitted.
+ */
+export function setAutogroupNice(nice: number): boolean {
+  try {
+    writeFileSync('/proc/self/autogroup', String(nice));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Starts a child process and waits until `readyUrl` answers 200. */
 export async function startProcess(command: string, args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
   const child = spawnDetached(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -29,7 +29,7 @@ import { type DemoOrganization, demoRecords, seedDemoOrganization, type DemoShap
 import { UsageIngestion } from '../src/modules/organization/usage/ingestion/service.js';
 import { systemClock } from '../src/shared/clock.js';
 import { contextOf } from '../src/shared/context.js';
-import { eventLoopDelay, startProbe, startProcess, stopProcess, SERVER_ARGS } from './lib.js';
+import { eventLoopDelay, setAutogroupNice, startProbe, startProcess, stopProcess, SERVER_ARGS } from './lib.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const shape: DemoShape = {
@@ -314,23 +314,30 @@ async function main() {
           res.on('end', resolve).on('error', reject).resume();
         }).on('error', reject);
       });
-      let running = true;
-      let heavyDone = 0;
-      const probes = await Promise.all([startProbe(`${base}/healthz`), startProbe(`${base}/v1/organization/projects?limit=1`, headers.authorization)]);
-      await loopDelay();
-      const loaders = [0, 1].map(async (c) => {
-        for (let i = c; running; i++, heavyDone++) await drain(heavy[i % heavy.length]);
-      });
-      await sleep(PROBE_SECONDS * 1000);
-      const [healthz, projects] = await Promise.all(probes.map((p) => p.stop()));
-      running = false;
-      await Promise.all(loaders);
+      // Twice: the load generator at the same priority as the server (it then takes cores the server
+      // would use: on this 2-core machine the two share them), then with its autogroup at nice 10
+      // (as if the clients ran on other machines: the server and the probes get a core first).
+      for (const nice of [0, 10]) {
+        let running = true;
+        let heavyDone = 0;
+        const probes = await Promise.all([startProbe(`${base}/healthz`), startProbe(`${base}/v1/organization/projects?limit=1`, headers.authorization)]);
+        await loopDelay();
+        setAutogroupNice(nice);
+        const loaders = [0, 1].map(async (c) => {
+          for (let i = c; running; i++, heavyDone++) await drain(heavy[i % heavy.length]);
+        });
+        await sleep(PROBE_SECONDS * 1000);
+        const [healthz, projects] = await Promise.all(probes.map((p) => p.stop()));
+        running = false;
+        await Promise.all(loaders);
+        setAutogroupNice(0);
+        print(
+          `GET /healthz while 2 clients loop over heavy queries, load generator at nice ${nice} (${heavyDone} done in ${PROBE_SECONDS} s): ${stats(healthz)}`,
+          `GET /v1/organization/projects?limit=1 meanwhile: ${stats(projects)}`,
+          `meanwhile, ${await loopDelay()}`,
+        );
+      }
       agent.destroy();
-      print(
-        `GET /healthz while 2 clients loop over heavy queries (${heavyDone} done in ${PROBE_SECONDS} s): ${stats(healthz)}`,
-        `GET /v1/organization/projects?limit=1 meanwhile: ${stats(projects)}`,
-        `meanwhile, ${await loopDelay()}`,
-      );
     } finally {
       await stopProcess(server);
     }
