@@ -89,9 +89,6 @@ export class Rollup {
     }
   }
 
-  kind(row: number): number {
-    return this.kinds[row];
-  }
   bucket(row: number): number {
     return this.buckets[row];
   }
