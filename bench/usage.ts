@@ -166,6 +166,15 @@ async function main() {
         : '';
       return `server event-loop delay p50 ${ms(d.p50)}, p99 ${ms(d.p99)}, max ${ms(d.max)}${split}`;
     };
+    /** Sends one batch (a JSON body) to the ingestion endpoint; how many records it accepted. */
+    const postRecords = async (body: string) => {
+      const res = await fetch(`${base}/v1/organization/usage/records`, { method: 'POST', headers, body });
+      const answer = (await res.json()) as { accepted: number };
+      if (res.status !== 200) throw new Error(`ingestion failed: ${JSON.stringify(answer)}`);
+      return answer.accepted;
+    };
+    /** A day of records before now (with IDs of their own), in batches. */
+    const day = (records: number, seed: number) => [...demoRecords(org, { ...shape, records, days: 1, seed }, systemClock.now(), HTTP_BATCH)];
     try {
       print('', cache ? '## with the results cache (default)' : '## without the results cache (ORGPLANE_USAGE_CACHE_MB=0)');
 
@@ -175,21 +184,14 @@ async function main() {
       //    tuples it has not seen since it started), twice: a day's records replayed (time order,
       //    each batch about 15 minutes of them: rollup rows of many minutes and hours per batch),
       //    then records as a gateway sends them (the last minutes, a second per batch).
-      const warmUp = [...demoRecords(org, { ...shape, records: WARM_RECORDS, days: 1, seed: shape.seed + 5 + (Date.now() % 1_000_000) }, systemClock.now(), HTTP_BATCH)];
-      for (const records of warmUp) {
-        const res = await fetch(`${base}/v1/organization/usage/records`, { method: 'POST', headers, body: JSON.stringify({ records }) });
-        await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`warm-up ingestion failed: ${res.status}`);
-      }
-      warmUp.length = 0;
+      for (const records of day(WARM_RECORDS, shape.seed + 5 + (Date.now() % 1_000_000))) await postRecords(JSON.stringify({ records }));
       // Each pattern is measured INGEST_ROUNDS times (fresh records each time), alternating: this
       // machine's figures vary by 10-25% from run to run.
       const patterns: Array<[string, (seed: number) => string[]]> = [
-        ['a day replayed (time order, ~15 minutes per batch)', (seed) =>
-          [...demoRecords(org, { ...shape, records: HTTP_RECORDS, days: 1, seed }, systemClock.now(), HTTP_BATCH)].map((records) => JSON.stringify({ records }))],
+        ['a day replayed (time order, ~15 minutes per batch)', (seed) => day(HTTP_RECORDS, seed).map((records) => JSON.stringify({ records }))],
         ['records as a gateway sends them (the last minutes, time order)', (seed) => {
           const start = systemClock.now() - Math.ceil(HTTP_RECORDS / 5000);
-          return [...demoRecords(org, { ...shape, records: HTTP_RECORDS, days: 1, seed }, systemClock.now(), HTTP_BATCH)]
+          return day(HTTP_RECORDS, seed)
             .map((records, b) => JSON.stringify({ records: records.map((r, i) => ({ ...r, timestamp: start + Math.floor((b * HTTP_BATCH + i) / 5000) })) }));
         }],
       ];
@@ -216,12 +218,7 @@ async function main() {
           await loopDelay();
           const started = performance.now();
           await Promise.all([0, 1].map(async (client) => {
-            for (let i = client; i < bodies.length; i += 2) {
-              const res = await fetch(`${base}/v1/organization/usage/records`, { method: 'POST', headers, body: bodies[i] });
-              const body = (await res.json()) as { accepted: number };
-              if (res.status !== 200) throw new Error(`ingestion failed: ${JSON.stringify(body)}`);
-              sent += body.accepted;
-            }
+            for (let i = client; i < bodies.length; i += 2) sent += await postRecords(bodies[i]);
           }));
           const httpRate = sent / ((performance.now() - started) / 1000);
           rates[p].push(httpRate);
@@ -289,8 +286,7 @@ async function main() {
         const ingest = (async () => {
           for (let i = 0; arriving && i < live.length; i++) {
             const t = performance.now();
-            const res = await fetch(`${base}/v1/organization/usage/records`, { method: 'POST', headers, body: live[i] });
-            arrived += ((await res.json()) as { accepted: number }).accepted;
+            arrived += await postRecords(live[i]);
             await sleep(Math.max(0, 100 - (performance.now() - t)));
           }
         })();
