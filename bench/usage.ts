@@ -218,7 +218,12 @@ async function main() {
           await loopDelay();
           const started = performance.now();
           await Promise.all([0, 1].map(async (client) => {
-            for (let i = client; i < bodies.length; i += 2) sent += await postRecords(bodies[i]);
+            for (let i = client; i < bodies.length; i += 2) {
+              // Counted after the await: `sent += await ...` would read `sent` before it, and the two
+              // clients would overwrite each other's counts.
+              const accepted = await postRecords(bodies[i]);
+              sent += accepted;
+            }
           }));
           const httpRate = sent / ((performance.now() - started) / 1000);
           rates[p].push(httpRate);
@@ -286,7 +291,8 @@ async function main() {
         const ingest = (async () => {
           for (let i = 0; arriving && i < live.length; i++) {
             const t = performance.now();
-            arrived += await postRecords(live[i]);
+            const accepted = await postRecords(live[i]);
+            arrived += accepted;
             await sleep(Math.max(0, 100 - (performance.now() - t)));
           }
         })();
