@@ -127,8 +127,11 @@ async function main() {
   }
   const { adminKey, org, now, loaded } = run;
   const database = await openDatabase(url, { pgSchema });
+  // A reused data set also holds the records that earlier runs sent through the HTTP endpoint.
+  const { stored } = await database.db.selectFrom('usage_records').select((eb) => eb.fn.countAll<number>().as('stored')).executeTakeFirstOrThrow();
+  const grown = Number(stored) > loaded ? ` (${Number(stored)} stored: earlier runs added ${Number(stored) - loaded} to the last days)` : '';
   print(
-    `dialect: ${database.dialect}; records: ${loaded} over ${shape.days} days; ${shape.projects} projects, ${shape.keys} keys, ${org.models.length} models`,
+    `dialect: ${database.dialect}; records: ${loaded} over ${shape.days} days${grown}; ${shape.projects} projects, ${shape.keys} keys, ${org.models.length} models`,
     `bulk load through the ingestion service (batches of ${LOAD_BATCH}, in process): ${Math.round(run.rate)} records/s${reuse ? ' (when the data set was built)' : ''}`,
   );
 
