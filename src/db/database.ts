@@ -79,6 +79,10 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     max: 10,
     options: schema ? `-c search_path=${schema}` : undefined,
   });
+  // Doubles written with their shortest round-trip digits (the default since PostgreSQL 12, set in
+  // case a server is configured otherwise): the usage JSON built in SQL depends on it (migration
+  // 0006). Queued on a new connection before any other query; a connection it fails on fails those too.
+  pool.on('connect', (client) => void client.query('set extra_float_digits = 1').catch(() => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
   return { db, dialect: 'postgres', schema, close: () => db.destroy() };

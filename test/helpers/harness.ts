@@ -20,6 +20,8 @@ export interface Response<T = any> {
   status: number;
   headers: Headers;
   body: T;
+  /** The body as it came. */
+  text: string;
 }
 
 export interface RequestOptions {
@@ -102,7 +104,7 @@ export class TestServer {
     } catch {
       /* non-JSON body */
     }
-    return { status: res.status, headers: res.headers, body: parsed as T };
+    return { status: res.status, headers: res.headers, body: parsed as T, text };
   }
 
   get = <T = any>(path: string, opts?: RequestOptions) => this.request<T>('GET', path, opts);

@@ -17,10 +17,12 @@ const prices = (input: number) => makeCatalog([
   { id: 'tts-1', kind: 'audio_speech', rate_limits: {}, prices: { per_1m_characters: 15 } },
 ], { code_interpreter_session: 0.03, file_search_per_1k_calls: 2.5, web_search_per_1k_calls: 10, vector_store_per_gb_day: 0.1 });
 
+/** GETs costs and validates the body against the spec (and its bytes: as JSON.stringify writes them, numbers included). */
 async function costs(s: TestServer, query: string) {
   const res = await s.get(`/v1/organization/costs?${query}`);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assertSpec('usage-costs', res.body);
+  assert.equal(res.text, JSON.stringify(res.body));
   return res.body;
 }
 
@@ -129,6 +131,19 @@ forEachDialect('costs', (server) => {
     assert.equal(input(0).amount.value, 2.5);
     assert.equal(input(2).amount.value, 1);
     assert.equal(input(2).quantity, 10_000);
+  });
+
+  it('writes amounts as JavaScript writes them, however small or large', async () => {
+    const s = server();
+    const day = D0 - 300 * DAY;
+    const res = await s.post('/v1/organization/usage/records', { records: [
+      // 1 token at $0.15 per million: 1.5e-7 USD (an exponent in JavaScript); 40 billion at $2.5: 100,000 USD.
+      { kind: 'completions', id: 'tiny', timestamp: day + 1, project_id: A, api_key_id: 'key_t', model: 'gpt-4o-mini', input_tokens: 1, output_tokens: 0 },
+      { kind: 'completions', id: 'huge', timestamp: day + 2, project_id: B, api_key_id: 'key_h', model: 'gpt-4o', input_tokens: 40_000_000_000, output_tokens: 0 },
+    ] });
+    assert.equal(res.status, 200);
+    const body = await costs(s, `start_time=${day}&end_time=${day + DAY}&group_by=project_id&group_by=line_item`);
+    assert.deepEqual(body.data[0].results.map((r: any) => [r.project_id, r.amount.value, r.quantity]).sort(), [[A, 1.5e-7, 1], [B, 100000, 40_000_000_000]].sort());
   });
 
   it('pages through days with limit up to 180', async () => {

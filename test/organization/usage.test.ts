@@ -16,11 +16,12 @@ async function ingest(s: TestServer, records: object[]) {
   return res.body;
 }
 
-/** GETs a usage endpoint and validates the body against the spec. */
+/** GETs a usage endpoint and validates the body against the spec (and its bytes: as JSON.stringify writes them, numbers included). */
 async function usage(s: TestServer, kind: string, query: string, operationId = `usage-${kind.replace(/_/g, '-')}`) {
   const res = await s.get(`/v1/organization/usage/${kind}?${query}`);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assertSpec(operationId, res.body);
+  assert.equal(res.text, JSON.stringify(res.body));
   return res.body;
 }
 

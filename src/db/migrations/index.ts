@@ -4,6 +4,7 @@ import * as accessControl from './0002_access_control.js';
 import * as rateLimitsCertificates from './0003_catalog_rate_limits_certificates.js';
 import * as usage from './0004_usage.js';
 import * as usageDayVersions from './0005_usage_day_versions.js';
+import * as pgJsonNumbers from './0006_pg_json_numbers.js';
 
 /**
  * All schema migrations, in order. Names sort lexically; append new ones with the next number.
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003_catalog_rate_limits_certificates': rateLimitsCertificates,
   '0004_usage': usage,
   '0005_usage_day_versions': usageDayVersions,
+  '0006_pg_json_numbers': pgJsonNumbers,
 };

@@ -160,14 +160,3 @@ export const KINDS: Record<UsageKind, KindSpec> = {
     recordDimensions: ['model', 'context_level'],
   },
 };
-
-/** Completions counters derived from the stored ones (the spec's uncached and text breakdowns). */
-export function completionsBreakdown(s: Record<Counter, number>) {
-  const uncached = s.input_tokens - s.input_cached_tokens - s.input_cache_write_tokens;
-  return {
-    input_uncached_tokens: uncached,
-    input_text_tokens: uncached - s.input_audio_tokens - s.input_image_tokens,
-    input_cached_text_tokens: s.input_cached_tokens - s.input_cached_audio_tokens - s.input_cached_image_tokens,
-    output_text_tokens: s.output_tokens - s.output_audio_tokens - s.output_image_tokens,
-  };
-}

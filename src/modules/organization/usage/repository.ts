@@ -137,8 +137,10 @@ export async function existingProjectIds(db: Executor, ids: string[]): Promise<S
 
 // ---- Reads ----
 // A query sums a rollup per bucket and group over [from, to), joined with its dimension table.
-// On SQLite the database also writes each result's JSON and joins a bucket's results, so that
-// little is left for JavaScript, and runs on the reader thread when there is one.
+// The database also writes each result's JSON and joins a bucket's results, so that little is
+// left for JavaScript (no row objects: a heavy question's tens of thousands of rows would take the
+// main thread hundreds of milliseconds to parse and convert); on SQLite the query runs on the
+// reader thread when there is one.
 
 /** SQL text pieces and parameters of a query, appended in order. */
 class Sql {
@@ -178,8 +180,11 @@ function concat(parts: readonly JsonPart[]): string {
   return out.join(' || ');
 }
 
+/** SQL writing a text column as a JSON string (as JSON.stringify does). */
+export const jsonString = (dialect: DialectName, column: string): string => (dialect === 'postgres' ? `to_json(${column})::text` : `json_quote(${column})`);
+
 /** JSON text of a text column: null for '' (a dimension that does not apply). */
-export const jsonText = (column: string): string => `case when ${column} = '' then 'null' else json_quote(${column}) end`;
+export const jsonText = (dialect: DialectName, column: string): string => `case when ${column} = '' then 'null' else ${jsonString(dialect, column)} end`;
 
 export interface GroupedQuery {
   /** The grouped rows: bucket_start, then the group keys, then the sums. */
@@ -188,18 +193,11 @@ export interface GroupedQuery {
   keys: readonly string[];
 }
 
-/** Per bucket (ordered), either the JSON array of its results as UTF-8 (SQLite) or its rows (PostgreSQL). */
-export type BucketResults = { json: Map<number, Buffer> } | { rows: Record<string, unknown>[] };
-
-/** Runs a grouped query: on SQLite, the database writes each row as JSON (`item`) and joins each bucket's results. */
-async function runGrouped(ctx: AppContext, q: GroupedQuery, item: readonly JsonPart[]): Promise<BucketResults> {
+/** Runs a grouped query; the database writes each row as JSON (`item`) and joins each bucket's results: per bucket, the JSON array as UTF-8. */
+async function runGrouped(ctx: AppContext, q: GroupedQuery, item: readonly JsonPart[]): Promise<Map<number, Buffer>> {
   const order = q.keys.map((k) => `g.${k}`).join(', ');
-  if (ctx.dialect === 'postgres') {
-    const text = `select * from (${q.sql.text}) g order by g.bucket_start${order ? `, ${order}` : ''}`;
-    const result = await ctx.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, q.sql.params));
-    return { rows: result.rows };
-  }
-  const text = `select g.bucket_start, '[' || group_concat(${concat(item)}, ','${order ? ` order by ${order}` : ''}) || ']' from (${q.sql.text}) g group by g.bucket_start order by g.bucket_start`;
+  const join = ctx.dialect === 'postgres' ? 'string_agg' : 'group_concat';
+  const text = `select g.bucket_start, '[' || ${join}(${concat(item)}, ','${order ? ` order by ${order}` : ''}) || ']' from (${q.sql.text}) g group by g.bucket_start order by g.bucket_start`;
   const json = new Map<number, Buffer>();
   if (ctx.reader) {
     const { keys, ends, buffer } = await ctx.reader.keyedTexts(text, q.sql.params);
@@ -211,7 +209,7 @@ async function runGrouped(ctx: AppContext, q: GroupedQuery, item: readonly JsonP
       json.set(Number(start), Buffer.from(String(list)));
     }
   }
-  return { json };
+  return json;
 }
 
 export interface RollupQuery {
@@ -224,7 +222,7 @@ export interface RollupQuery {
 }
 
 /** Sums counters per bucket and group over `[from, to)`; `item` writes a result (columns: the group keys and counters). */
-export function queryRollup(ctx: AppContext, table: RollupTable, q: RollupQuery, item: readonly JsonPart[]): Promise<BucketResults> {
+export function queryRollup(ctx: AppContext, table: RollupTable, q: RollupQuery, item: readonly JsonPart[]): Promise<Map<number, Buffer>> {
   const sql = new Sql(ctx.dialect).add(
     `select r.bucket_start as bucket_start${q.groupBy.map((d) => `, d.${d} as ${d}`).join('')}${q.counters.map((c) => `, sum(r.${c}) as ${c}`).join('')}` +
       ` from ${table} r join usage_dims d on d.id = r.dim_id where r.kind = ? and r.bucket_start >= ? and r.bucket_start < ?`,
@@ -235,8 +233,6 @@ export function queryRollup(ctx: AppContext, table: RollupTable, q: RollupQuery,
   return runGrouped(ctx, { sql, keys: q.groupBy }, item);
 }
 
-export type RollupRow = { bucket_start: number } & Partial<Record<Dimension, string | number>> & Record<Counter, number>;
-
 export interface CostQuery {
   from: number;
   to: number;
@@ -244,18 +240,8 @@ export interface CostQuery {
   filters: ReadonlyArray<{ column: 'project_id' | 'api_key_id'; values: readonly string[] }>;
 }
 
-export interface CostRow {
-  bucket_start: number;
-  project_id?: string;
-  api_key_id?: string;
-  line_item?: string;
-  quantity_unit: string;
-  amount: number;
-  quantity: number;
-}
-
 /** Sums costs per bucket and group; columns: the group keys, amount, quantity, quantity_unit. */
-export function queryCosts(ctx: AppContext, table: CostTable, q: CostQuery, item: readonly JsonPart[]): Promise<BucketResults> {
+export function queryCosts(ctx: AppContext, table: CostTable, q: CostQuery, item: readonly JsonPart[]): Promise<Map<number, Buffer>> {
   const sql = new Sql(ctx.dialect).add(
     `select c.bucket_start as bucket_start${q.groupBy.map((k) => `, i.${k} as ${k}`).join('')}, sum(c.amount) as amount, sum(c.quantity) as quantity, max(i.quantity_unit) as quantity_unit` +
       ` from ${table} c join usage_cost_items i on i.id = c.item_id where c.bucket_start >= ? and c.bucket_start < ?`,

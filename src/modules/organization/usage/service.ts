@@ -1,7 +1,7 @@
 import type { AppContext } from '../../../shared/context.js';
 import { badRequest } from '../../../shared/errors.js';
-import { yieldToEventLoop } from '../../../shared/yield.js';
-import { completionsBreakdown, type Counter, type Dimension, FILTERS, type KindSpec, USAGE_KINDS } from './kinds.js';
+import type { DialectName } from '../../../db/database.js';
+import { type Dimension, FILTERS, type KindSpec, USAGE_KINDS } from './kinds.js';
 import { bucketCache } from './bucket-cache.js';
 import * as repo from './repository.js';
 import { outputCounters, type BucketWidth, type UsageQuery } from './schemas.js';
@@ -60,34 +60,6 @@ export function bucketWindow(ctx: AppContext, q: { start_time: number; end_time?
   return { width, from, to: Math.max(to, from), next };
 }
 
-/** Rows turned into results between two yields to the event loop (PostgreSQL answers are converted in JavaScript). */
-const ROWS_PER_SLICE = 2000;
-
-/**
- * Per bucket, the JSON array of its results: as the database wrote it, or from rows (in bucket
- * order) that `toResult` turns into results, in slices so that a large answer does not hold up
- * other requests.
- */
-export async function bucketJson<Row>(results: repo.BucketResults, toResult: (row: Row) => unknown): Promise<Map<number, Buffer>> {
-  if ('json' in results) return results.json;
-  const json = new Map<number, Buffer>();
-  let start: number | undefined;
-  let list: unknown[] = [];
-  const rows = results.rows;
-  for (let i = 0; i <= rows.length; i++) {
-    const next = i < rows.length ? Number(rows[i].bucket_start) : undefined;
-    if (next !== start) {
-      if (start !== undefined) json.set(start, Buffer.from(JSON.stringify(list)));
-      start = next;
-      list = [];
-    }
-    if (i === rows.length) break;
-    list.push(toResult(rows[i] as Row));
-    if (i % ROWS_PER_SLICE === ROWS_PER_SLICE - 1) await yieldToEventLoop();
-  }
-  return json;
-}
-
 /**
  * The page of every bucket of the window, as UTF-8 JSON in consecutive parts (the buckets' results
  * are not copied), from the JSON of each bucket's results (none: `[]`).
@@ -136,49 +108,34 @@ export class UsageService {
     const table: repo.RollupTable = q.bucket_width === '1m' ? 'usage_1m' : `usage${perKey ? '' : '_projects'}_${q.bucket_width}`;
     const empty = filters.some((f) => f.values.length === 0);
     const kind = USAGE_KINDS.indexOf(spec.kind);
-    const shown = outputCounters(spec);
-    const toResult = (row: repo.RollupRow) => {
-      const sums = {} as Record<Counter, number>;
-      for (const c of spec.counters) sums[c] = Number(row[c]);
-      const derived: Record<string, number> = spec.kind === 'completions' ? { ...sums, ...completionsBreakdown(sums) } : sums;
-      const result: Record<string, unknown> = { object: spec.object };
-      for (const c of shown) result[c] = derived[c];
-      for (const d of spec.groupBy) result[d] = groupBy.includes(d) ? dimensionValue(d, row[d]) : null;
-      return result;
-    };
-    const item = resultJson(spec, groupBy);
+    const item = resultJson(this.ctx.dialect, spec, groupBy);
     const shape = JSON.stringify([spec.kind, table, groupBy, filters]);
     const json = empty
       ? new Map<number, Buffer>()
       : await bucketCache(this.ctx).buckets(this.ctx, shape, window.from, window.to, window.width, async (from, to) =>
-        bucketJson(await repo.queryRollup(this.ctx, table, { kind, from, to, groupBy, counters: spec.counters, filters }, item), toResult));
+        repo.queryRollup(this.ctx, table, { kind, from, to, groupBy, counters: spec.counters, filters }, item));
     return pageJson(window, json);
   }
 }
 
 /** SQL writing the JSON of one result, fields in the order of the result schema (columns as `queryRollup` names them). */
-function resultJson(spec: KindSpec, groupBy: readonly Dimension[]): repo.JsonPart[] {
+function resultJson(dialect: DialectName, spec: KindSpec, groupBy: readonly Dimension[]): repo.JsonPart[] {
   const parts: repo.JsonPart[] = [{ text: `{"object":${JSON.stringify(spec.object)}` }];
   const derived: Record<string, string> = spec.kind === 'completions' ? COMPLETIONS_DERIVED_SQL : {};
   for (const c of outputCounters(spec)) parts.push({ text: `,"${c}":` }, { sql: derived[c] ?? `g.${c}` });
   for (const d of spec.groupBy) {
     parts.push({ text: `,"${d}":` });
     if (!groupBy.includes(d)) parts.push({ text: 'null' });
-    else parts.push({ sql: d === 'batch' ? `case when g.batch = 1 then 'true' else 'false' end` : repo.jsonText(`g.${d}`) });
+    else parts.push({ sql: d === 'batch' ? `case when g.batch = 1 then 'true' else 'false' end` : repo.jsonText(dialect, `g.${d}`) });
   }
   parts.push({ text: '}' });
   return parts;
 }
 
-/** completionsBreakdown in SQL. */
+/** Completions counters derived from the stored ones (the spec's uncached and text breakdowns), in SQL. */
 const COMPLETIONS_DERIVED_SQL: Record<string, string> = {
   input_uncached_tokens: 'g.input_tokens - g.input_cached_tokens - g.input_cache_write_tokens',
   input_text_tokens: 'g.input_tokens - g.input_cached_tokens - g.input_cache_write_tokens - g.input_audio_tokens - g.input_image_tokens',
   input_cached_text_tokens: 'g.input_cached_tokens - g.input_cached_audio_tokens - g.input_cached_image_tokens',
   output_text_tokens: 'g.output_tokens - g.output_audio_tokens - g.output_image_tokens',
 };
-
-function dimensionValue(d: Dimension, v: string | number | undefined): string | boolean | null {
-  if (d === 'batch') return Number(v) === 1;
-  return v === '' || v === undefined ? null : String(v);
-}
