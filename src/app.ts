@@ -72,6 +72,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     { prefix: '/v1' },
   );
 
+  await ctx.policies.start();
+  app.addHook('onClose', () => ctx.policies.close());
   if (options.onClose) app.addHook('onClose', options.onClose);
   await app.ready();
   return app;

@@ -22,6 +22,14 @@ import userRoles from './organization/users/roles/routes.js';
 import projectGroupRoles from './projects/groups/roles/routes.js';
 import projectRoles from './projects/roles/routes.js';
 import projectUserRoles from './projects/users/roles/routes.js';
+import organizationDataRetention from '../admin/organization/data-retention/routes.js';
+import organizationSpendAlerts from '../admin/organization/spend-alerts/routes.js';
+import organizationSpendLimit from '../admin/organization/spend-limit/routes.js';
+import projectDataRetention from '../admin/organization/projects/data-retention/routes.js';
+import projectHostedToolPermissions from '../admin/organization/projects/hosted-tool-permissions/routes.js';
+import projectModelPermissions from '../admin/organization/projects/model-permissions/routes.js';
+import projectSpendAlerts from '../admin/organization/projects/spend-alerts/routes.js';
+import projectSpendLimit from '../admin/organization/projects/spend-limit/routes.js';
 
 /** Every Administration API module, each registering its routes under `/v1` (admin keys only). */
 export const adminModules: Array<(app: App, ctx: AppContext) => void> = [
@@ -47,4 +55,12 @@ export const adminModules: Array<(app: App, ctx: AppContext) => void> = [
   projectGroupRoles,
   usage,
   costs,
+  organizationSpendLimit,
+  projectSpendLimit,
+  organizationSpendAlerts,
+  projectSpendAlerts,
+  organizationDataRetention,
+  projectDataRetention,
+  projectModelPermissions,
+  projectHostedToolPermissions,
 ];

@@ -5,6 +5,8 @@ import type { SqliteReader } from '../db/sqlite-reader.js';
 import type { SqliteWriter } from '../db/sqlite-writer.js';
 import type { DB } from '../db/schema.js';
 import type { Clock } from './clock.js';
+import { Policies } from '../core/policies/index.js';
+import { MemorySpendCounter, type SpendCounter } from '../core/policies/spend-counter.js';
 
 /** What every service needs: the database, its dialect and the clock. Built once per app. */
 export interface AppContext {
@@ -19,11 +21,21 @@ export interface AppContext {
   writer?: SqliteWriter;
   /** Memory the usage and costs results kept between requests may take, in bytes (default 256 MiB; 0: none kept). */
   usageCacheBytes?: number;
+  /** The policies the data plane obeys (spend limits, model / tool permissions, data retention), held in memory. */
+  policies: Policies;
+}
+
+export interface ContextOptions {
+  usageCacheBytes?: number;
+  /** The spend counter replicas share (default: one in this process's memory). */
+  spendCounter?: SpendCounter;
 }
 
 /** The context of an open database. */
-export function contextOf(database: Database, clock: Clock, catalog: ModelCatalog, usageCacheBytes?: number): AppContext {
-  return { db: database.db, dialect: database.dialect, clock, catalog, reader: database.reader, writer: database.writer, usageCacheBytes };
+export function contextOf(database: Database, clock: Clock, catalog: ModelCatalog, usageCacheBytes?: number | ContextOptions): AppContext {
+  const options: ContextOptions = typeof usageCacheBytes === 'object' ? usageCacheBytes : { usageCacheBytes };
+  const policies = new Policies({ db: database.db, clock, catalog, counter: options.spendCounter ?? new MemorySpendCounter() });
+  return { db: database.db, dialect: database.dialect, clock, catalog, reader: database.reader, writer: database.writer, usageCacheBytes: options.usageCacheBytes, policies };
 }
 
 /** A database handle inside a transaction (or the plain handle for reads). */

@@ -28,6 +28,7 @@ export const IdPrefix = {
   roleAssignment: 'ra_',
   certificate: 'cert_',
   rateLimit: 'rl-',
+  spendAlert: 'alert_',
 } as const;
 
 export type IdKind = keyof typeof IdPrefix;

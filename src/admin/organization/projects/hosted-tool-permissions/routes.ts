@@ -1,0 +1,21 @@
+import type { App } from '../../../../app.js';
+import { ProjectIdParams } from '../../../../modules/organization/projects/schemas.js';
+import { principalOf } from '../../../../shared/auth/hook.js';
+import type { AppContext } from '../../../../shared/context.js';
+import { errorResponses } from '../../../../shared/schemas.js';
+import { HostedToolPermissions, UpdateHostedToolPermissionsBody } from './schemas.js';
+import { HostedToolPermissionsService } from './service.js';
+
+const tags = ['Hosted tools'];
+
+export default function projectHostedToolPermissionsRoutes(app: App, ctx: AppContext): void {
+  const service = new HostedToolPermissionsService(ctx);
+
+  app.get('/organization/projects/:project_id/hosted_tool_permissions', {
+    schema: { operationId: 'retrieve-project-hosted-tool-permissions', tags, params: ProjectIdParams, response: { 200: HostedToolPermissions, ...errorResponses } },
+  }, (req) => service.retrieve(req.params.project_id));
+
+  app.post('/organization/projects/:project_id/hosted_tool_permissions', {
+    schema: { operationId: 'update-project-hosted-tool-permissions', tags, params: ProjectIdParams, body: UpdateHostedToolPermissionsBody, response: { 200: HostedToolPermissions, ...errorResponses } },
+  }, (req) => service.update(principalOf(req), req.params.project_id, req.body));
+}

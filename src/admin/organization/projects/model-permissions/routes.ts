@@ -1,0 +1,25 @@
+import type { App } from '../../../../app.js';
+import { ProjectIdParams } from '../../../../modules/organization/projects/schemas.js';
+import { principalOf } from '../../../../shared/auth/hook.js';
+import type { AppContext } from '../../../../shared/context.js';
+import { errorResponses } from '../../../../shared/schemas.js';
+import { ModelPermissions, ModelPermissionsDeleted, UpdateModelPermissionsBody } from './schemas.js';
+import { ModelPermissionsService } from './service.js';
+
+const tags = ['Projects'];
+
+export default function projectModelPermissionsRoutes(app: App, ctx: AppContext): void {
+  const service = new ModelPermissionsService(ctx);
+
+  app.get('/organization/projects/:project_id/model_permissions', {
+    schema: { operationId: 'retrieve-project-model-permissions', tags, params: ProjectIdParams, response: { 200: ModelPermissions, ...errorResponses } },
+  }, (req) => service.retrieve(req.params.project_id));
+
+  app.post('/organization/projects/:project_id/model_permissions', {
+    schema: { operationId: 'update-project-model-permissions', tags, params: ProjectIdParams, body: UpdateModelPermissionsBody, response: { 200: ModelPermissions, ...errorResponses } },
+  }, (req) => service.update(principalOf(req), req.params.project_id, req.body));
+
+  app.delete('/organization/projects/:project_id/model_permissions', {
+    schema: { operationId: 'delete-project-model-permissions', tags, params: ProjectIdParams, response: { 200: ModelPermissionsDeleted, ...errorResponses } },
+  }, (req) => service.delete(principalOf(req), req.params.project_id));
+}

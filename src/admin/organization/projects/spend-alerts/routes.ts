@@ -1,0 +1,33 @@
+import type { App } from '../../../../app.js';
+import { ProjectIdParams } from '../../../../modules/organization/projects/schemas.js';
+import { principalOf } from '../../../../shared/auth/hook.js';
+import type { AppContext } from '../../../../shared/context.js';
+import { errorResponses } from '../../../../shared/schemas.js';
+import { ListSpendAlertsQuery, ProjectAlertIdParams, ProjectSpendAlert, ProjectSpendAlertDeleted, ProjectSpendAlertList, SpendAlertBody } from '../../spend-alerts/schemas.js';
+import { SpendAlertsService } from '../../spend-alerts/service.js';
+
+const tags = ['Spend alerts'];
+
+export default function projectSpendAlertRoutes(app: App, ctx: AppContext): void {
+  const service = new SpendAlertsService(ctx);
+
+  app.get('/organization/projects/:project_id/spend_alerts', {
+    schema: { operationId: 'list-project-spend-alerts', tags, params: ProjectIdParams, querystring: ListSpendAlertsQuery, response: { 200: ProjectSpendAlertList, ...errorResponses } },
+  }, (req) => service.list(req.params.project_id, req.query));
+
+  app.post('/organization/projects/:project_id/spend_alerts', {
+    schema: { operationId: 'create-project-spend-alert', tags, params: ProjectIdParams, body: SpendAlertBody, response: { 200: ProjectSpendAlert, ...errorResponses } },
+  }, (req) => service.create(principalOf(req), req.params.project_id, req.body));
+
+  app.get('/organization/projects/:project_id/spend_alerts/:alert_id', {
+    schema: { operationId: 'retrieve-project-spend-alert', tags, params: ProjectAlertIdParams, response: { 200: ProjectSpendAlert, ...errorResponses } },
+  }, (req) => service.retrieve(req.params.project_id, req.params.alert_id));
+
+  app.post('/organization/projects/:project_id/spend_alerts/:alert_id', {
+    schema: { operationId: 'update-project-spend-alert', tags, params: ProjectAlertIdParams, body: SpendAlertBody, response: { 200: ProjectSpendAlert, ...errorResponses } },
+  }, (req) => service.update(principalOf(req), req.params.project_id, req.params.alert_id, req.body));
+
+  app.delete('/organization/projects/:project_id/spend_alerts/:alert_id', {
+    schema: { operationId: 'delete-project-spend-alert', tags, params: ProjectAlertIdParams, response: { 200: ProjectSpendAlertDeleted, ...errorResponses } },
+  }, (req) => service.delete(principalOf(req), req.params.project_id, req.params.alert_id));
+}

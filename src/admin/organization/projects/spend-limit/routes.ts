@@ -1,0 +1,25 @@
+import type { App } from '../../../../app.js';
+import { ProjectIdParams } from '../../../../modules/organization/projects/schemas.js';
+import { principalOf } from '../../../../shared/auth/hook.js';
+import type { AppContext } from '../../../../shared/context.js';
+import { errorResponses } from '../../../../shared/schemas.js';
+import { ProjectSpendLimit, ProjectSpendLimitDeleted, UpdateSpendLimitBody } from '../../spend-limit/schemas.js';
+import { SpendLimitService } from '../../spend-limit/service.js';
+
+const tags = ['Spend limits'];
+
+export default function projectSpendLimitRoutes(app: App, ctx: AppContext): void {
+  const service = new SpendLimitService(ctx);
+
+  app.get('/organization/projects/:project_id/spend_limit', {
+    schema: { operationId: 'Getprojectspendlimit', tags, params: ProjectIdParams, response: { 200: ProjectSpendLimit, ...errorResponses } },
+  }, (req) => service.retrieve(req.params.project_id));
+
+  app.post('/organization/projects/:project_id/spend_limit', {
+    schema: { operationId: 'Updateprojectspendlimit', tags, params: ProjectIdParams, body: UpdateSpendLimitBody, response: { 200: ProjectSpendLimit, ...errorResponses } },
+  }, (req) => service.update(principalOf(req), req.params.project_id, req.body));
+
+  app.delete('/organization/projects/:project_id/spend_limit', {
+    schema: { operationId: 'Deleteprojectspendlimit', tags, params: ProjectIdParams, response: { 200: ProjectSpendLimitDeleted, ...errorResponses } },
+  }, (req) => service.delete(principalOf(req), req.params.project_id));
+}

@@ -1,0 +1,32 @@
+import type { App } from '../../../app.js';
+import { principalOf } from '../../../shared/auth/hook.js';
+import type { AppContext } from '../../../shared/context.js';
+import { errorResponses } from '../../../shared/schemas.js';
+import { AlertIdParams, ListSpendAlertsQuery, OrganizationSpendAlert, OrganizationSpendAlertDeleted, OrganizationSpendAlertList, SpendAlertBody } from './schemas.js';
+import { SpendAlertsService } from './service.js';
+
+const tags = ['Spend alerts'];
+
+export default function organizationSpendAlertRoutes(app: App, ctx: AppContext): void {
+  const service = new SpendAlertsService(ctx);
+
+  app.get('/organization/spend_alerts', {
+    schema: { operationId: 'list-organization-spend-alerts', tags, querystring: ListSpendAlertsQuery, response: { 200: OrganizationSpendAlertList, ...errorResponses } },
+  }, (req) => service.list(undefined, req.query));
+
+  app.post('/organization/spend_alerts', {
+    schema: { operationId: 'create-organization-spend-alert', tags, body: SpendAlertBody, response: { 200: OrganizationSpendAlert, ...errorResponses } },
+  }, (req) => service.create(principalOf(req), undefined, req.body));
+
+  app.get('/organization/spend_alerts/:alert_id', {
+    schema: { operationId: 'retrieve-organization-spend-alert', tags, params: AlertIdParams, response: { 200: OrganizationSpendAlert, ...errorResponses } },
+  }, (req) => service.retrieve(undefined, req.params.alert_id));
+
+  app.post('/organization/spend_alerts/:alert_id', {
+    schema: { operationId: 'update-organization-spend-alert', tags, params: AlertIdParams, body: SpendAlertBody, response: { 200: OrganizationSpendAlert, ...errorResponses } },
+  }, (req) => service.update(principalOf(req), undefined, req.params.alert_id, req.body));
+
+  app.delete('/organization/spend_alerts/:alert_id', {
+    schema: { operationId: 'delete-organization-spend-alert', tags, params: AlertIdParams, response: { 200: OrganizationSpendAlertDeleted, ...errorResponses } },
+  }, (req) => service.delete(principalOf(req), undefined, req.params.alert_id));
+}
