@@ -1,9 +1,9 @@
-import type { Principal } from '../../shared/auth/principal.js';
-import { writeAudit } from '../../shared/audit.js';
-import type { Clock } from '../../shared/clock.js';
-import type { Executor } from '../../shared/context.js';
+import type { Principal } from '../../core/keys/principal.js';
+import { writeAudit } from '../../core/audit.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Executor } from '../../platform/context.js';
 import { bumpPolicyVersion, organizationId } from '../../core/policies/repository.js';
-import { auditProject, requireActiveProject, requireProject } from '../../modules/organization/projects/service.js';
+import { auditProject, requireActiveProject, requireProject } from './projects/service.js';
 
 /** Where a policy applies: the organization, or one project. */
 export type PolicyScope = { kind: 'organization'; id: string } | { kind: 'project'; id: string; name: string };

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { ModelCatalog } from '../../catalog/index.js';
-import type { DB } from '../../db/schema.js';
-import type { Clock } from '../../shared/clock.js';
+import type { ModelCatalog } from '../catalog/index.js';
+import type { DB } from '../../platform/db/schema.js';
+import type { Clock } from '../../platform/clock.js';
 import { monthKey, monthStart } from './month.js';
 import * as repo from './repository.js';
 import { effectiveRetention, isZeroRetention } from './retention.js';

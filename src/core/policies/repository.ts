@@ -5,8 +5,8 @@ import type {
   ProjectModelPermissionsTable,
   SpendAlertTable,
   SpendLimitTable,
-} from '../../db/tables/policies.js';
-import type { Executor } from '../../shared/context.js';
+} from '../../platform/db/tables/policies.js';
+import type { Executor } from '../../platform/context.js';
 
 export type SpendLimitRow = Selectable<SpendLimitTable>;
 export type SpendAlertRow = Selectable<SpendAlertTable>;

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Const, StringEnum } from '../../../shared/schemas.js';
+import { Const, StringEnum } from '../../../platform/schemas.js';
 
 export const ORGANIZATION_RETENTION_TYPES = ['zero_data_retention', 'modified_abuse_monitoring', 'enhanced_zero_data_retention', 'enhanced_modified_abuse_monitoring'] as const;
 export const PROJECT_RETENTION_TYPES = ['organization_default', 'none', ...ORGANIZATION_RETENTION_TYPES] as const;

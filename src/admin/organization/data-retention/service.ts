@@ -1,8 +1,8 @@
 import { DEFAULT_ORGANIZATION_RETENTION, DEFAULT_PROJECT_RETENTION } from '../../../core/policies/retention.js';
 import * as repo from '../../../core/policies/repository.js';
-import type { Principal } from '../../../shared/auth/principal.js';
-import { type AppContext, inTransaction } from '../../../shared/context.js';
-import { badRequest } from '../../../shared/errors.js';
+import type { Principal } from '../../../core/keys/principal.js';
+import { type AppContext, inTransaction } from '../../../platform/context.js';
+import { badRequest } from '../../../platform/errors.js';
 import { type PolicyScope, recordPolicyChange, resolveScope } from '../policy-scope.js';
 import type { DataRetention, DataRetentionOf, OrganizationRetentionType, ProjectRetentionType, UpdateDataRetentionBody } from './schemas.js';
 

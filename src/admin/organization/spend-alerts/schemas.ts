@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { After, Before, Const, CursorList, Deleted, IdParam, NullableString, StringEnum } from '../../../shared/schemas.js';
+import { After, Before, Const, CursorList, Deleted, IdParam, NullableString, StringEnum } from '../../../platform/schemas.js';
 
 // An address as mail servers accept it: local part, @, a dotted domain; no spaces or angle brackets.
 const Email = Type.String({ minLength: 3, maxLength: 320, pattern: '^[^\\s@<>(),;:"]+@[^\\s@<>(),;:"]+\\.[^\\s@<>(),;:"]+$' });

@@ -1,12 +1,12 @@
 import type { SpendAlertRow } from '../../../core/policies/repository.js';
 import * as repo from '../../../core/policies/repository.js';
-import type { Principal } from '../../../shared/auth/principal.js';
-import { type AppContext, inTransaction } from '../../../shared/context.js';
-import { notFound } from '../../../shared/errors.js';
-import { newId } from '../../../shared/ids.js';
-import { listEnvelope, pageBySeq } from '../../../shared/pagination.js';
+import type { Principal } from '../../../core/keys/principal.js';
+import { type AppContext, inTransaction } from '../../../platform/context.js';
+import { notFound } from '../../../platform/errors.js';
+import { newId } from '../../../platform/ids.js';
+import { listEnvelope, pageBySeq } from '../../../platform/pagination.js';
 import { type PolicyScope, recordPolicyChange, resolveScope } from '../policy-scope.js';
-import type { Page } from '../../../shared/pagination.js';
+import type { Page } from '../../../platform/pagination.js';
 import type { ListSpendAlertsQuery, SpendAlert, SpendAlertBody, SpendAlertDeletedOf, SpendAlertOf } from './schemas.js';
 
 function toAlert(scope: PolicyScope, row: SpendAlertRow): SpendAlert {

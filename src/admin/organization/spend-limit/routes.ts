@@ -1,7 +1,7 @@
-import type { App } from '../../../app.js';
-import { principalOf } from '../../../shared/auth/hook.js';
-import type { AppContext } from '../../../shared/context.js';
-import { errorResponses } from '../../../shared/schemas.js';
+import type { App } from '../../app.js';
+import { principalOf } from '../../auth.js';
+import type { AppContext } from '../../../platform/context.js';
+import { errorResponses } from '../../../platform/schemas.js';
 import { OrganizationSpendLimit, OrganizationSpendLimitDeleted, UpdateSpendLimitBody } from './schemas.js';
 import { SpendLimitService } from './service.js';
 

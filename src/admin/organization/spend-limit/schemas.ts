@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Const, StringEnum } from '../../../shared/schemas.js';
+import { Const, StringEnum } from '../../../platform/schemas.js';
 
 const Threshold = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'The hard spend limit amount, in cents.' });
 

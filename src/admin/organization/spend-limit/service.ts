@@ -1,8 +1,8 @@
 import type { SpendLimitRow } from '../../../core/policies/repository.js';
 import * as repo from '../../../core/policies/repository.js';
-import type { Principal } from '../../../shared/auth/principal.js';
-import { type AppContext, inTransaction } from '../../../shared/context.js';
-import { ApiError } from '../../../shared/errors.js';
+import type { Principal } from '../../../core/keys/principal.js';
+import { type AppContext, inTransaction } from '../../../platform/context.js';
+import { ApiError } from '../../../platform/errors.js';
 import { type PolicyScope, recordPolicyChange, resolveScope } from '../policy-scope.js';
 import type { SpendLimit, SpendLimitDeletedOf, SpendLimitOf, UpdateSpendLimitBody } from './schemas.js';
 

@@ -1,8 +1,8 @@
 import type { HostedToolPermissionsRow } from '../../../../core/policies/repository.js';
 import * as repo from '../../../../core/policies/repository.js';
 import { HOSTED_TOOLS, type HostedTool } from '../../../../core/policies/tools.js';
-import type { Principal } from '../../../../shared/auth/principal.js';
-import { type AppContext, inTransaction } from '../../../../shared/context.js';
+import type { Principal } from '../../../../core/keys/principal.js';
+import { type AppContext, inTransaction } from '../../../../platform/context.js';
 import { recordPolicyChange, resolveScope } from '../../policy-scope.js';
 import type { HostedToolPermissions, UpdateHostedToolPermissionsBody } from './schemas.js';
 

@@ -1,8 +1,8 @@
-import type { App } from '../../../../app.js';
-import { ProjectIdParams } from '../../../../modules/organization/projects/schemas.js';
-import { principalOf } from '../../../../shared/auth/hook.js';
-import type { AppContext } from '../../../../shared/context.js';
-import { errorResponses } from '../../../../shared/schemas.js';
+import type { App } from '../../../app.js';
+import { ProjectIdParams } from '../schemas.js';
+import { principalOf } from '../../../auth.js';
+import type { AppContext } from '../../../../platform/context.js';
+import { errorResponses } from '../../../../platform/schemas.js';
 import { ModelPermissions, ModelPermissionsDeleted, UpdateModelPermissionsBody } from './schemas.js';
 import { ModelPermissionsService } from './service.js';
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Const, StringEnum } from '../../../../shared/schemas.js';
+import { Const, StringEnum } from '../../../../platform/schemas.js';
 
 export const MODEL_PERMISSION_MODES = ['allow_list', 'deny_list'] as const;
 

@@ -1,7 +1,7 @@
 import * as repo from '../../../../core/policies/repository.js';
-import type { Principal } from '../../../../shared/auth/principal.js';
-import { type AppContext, inTransaction } from '../../../../shared/context.js';
-import { badRequest } from '../../../../shared/errors.js';
+import type { Principal } from '../../../../core/keys/principal.js';
+import { type AppContext, inTransaction } from '../../../../platform/context.js';
+import { badRequest } from '../../../../platform/errors.js';
 import { recordPolicyChange, resolveScope } from '../../policy-scope.js';
 import type { ModelPermissions, UpdateModelPermissionsBody } from './schemas.js';
 

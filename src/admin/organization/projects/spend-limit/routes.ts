@@ -1,8 +1,8 @@
-import type { App } from '../../../../app.js';
-import { ProjectIdParams } from '../../../../modules/organization/projects/schemas.js';
-import { principalOf } from '../../../../shared/auth/hook.js';
-import type { AppContext } from '../../../../shared/context.js';
-import { errorResponses } from '../../../../shared/schemas.js';
+import type { App } from '../../../app.js';
+import { ProjectIdParams } from '../schemas.js';
+import { principalOf } from '../../../auth.js';
+import type { AppContext } from '../../../../platform/context.js';
+import { errorResponses } from '../../../../platform/schemas.js';
 import { ProjectSpendLimit, ProjectSpendLimitDeleted, UpdateSpendLimitBody } from '../../spend-limit/schemas.js';
 import { SpendLimitService } from '../../spend-limit/service.js';
 
