@@ -66,6 +66,8 @@ export class Policies {
   private timer: NodeJS.Timeout | null = null;
   private recordedAt = 0;
   private loading: Promise<void> | null = null;
+  private polling: Promise<void> | null = null;
+  private closed = false;
   readonly spend: SpendGuard;
 
   constructor(private readonly options: PoliciesOptions) {
@@ -75,34 +77,45 @@ export class Policies {
   /** Loads the policies and starts polling for changes. */
   async start(): Promise<void> {
     await this.refresh();
-    if (this.timer) return;
-    const poll = () => {
-      this.poll().catch(() => {
-        /* the next poll retries; a failed poll keeps the last policies */
-      });
-    };
-    this.timer = setInterval(poll, this.options.pollMs ?? 250);
+    if (this.timer || this.closed) return;
+    this.timer = setInterval(() => {
+      if (this.polling) return;
+      // A failed poll keeps the last policies; the next one retries.
+      this.polling = this.poll().then(
+        () => undefined,
+        () => undefined,
+      );
+      void this.polling.then(() => (this.polling = null));
+    }, this.options.pollMs ?? 250);
     this.timer.unref();
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.loading?.catch(() => undefined);
+    await this.polling;
+    await this.loading;
     await this.options.counter.close();
   }
 
   private async poll(): Promise<void> {
+    if (this.closed) return;
     const version = await repo.policyVersion(this.options.db);
     const nowMs = this.options.clock.nowMs();
-    if (this.snapshot === null || version !== this.snapshot.version || nowMs - this.recordedAt >= 1000) await this.refresh();
+    if (!this.closed && (this.snapshot === null || version !== this.snapshot.version || nowMs - this.recordedAt >= 1000)) await this.refresh();
   }
 
-  /** Reloads now (after a change made by this replica, so that it applies at once here). */
+  /** Reloads now (after a change made by this replica, so that it applies at once here). Loads run one at a time. */
   refresh(): Promise<void> {
     const run = (this.loading ?? Promise.resolve()).then(() => this.load());
-    this.loading = run.finally(() => {
-      if (this.loading === run) this.loading = null;
+    const settled: Promise<void> = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.loading = settled;
+    void settled.then(() => {
+      if (this.loading === settled) this.loading = null;
     });
     return run;
   }
