@@ -1,4 +1,5 @@
 import { type CatalogModel, RATE_LIMIT_FIELDS } from '../../../../catalog/index.js';
+import { effectiveLimit } from '../../../../core/limits/effective.js';
 import { writeAudit } from '../../../../shared/audit.js';
 import type { Principal } from '../../../../shared/auth/principal.js';
 import { type AppContext, inTransaction } from '../../../../shared/context.js';
@@ -21,8 +22,7 @@ function toRateLimit(model: CatalogModel, override: repo.RateLimitOverrideRow | 
   for (const field of RATE_LIMIT_FIELDS) {
     const org = model.rate_limits[field];
     if (org === undefined) continue;
-    const own = override?.[field];
-    record[field] = own == null ? org : Math.min(Number(own), org);
+    record[field] = effectiveLimit(org, override?.[field]);
   }
   return record as ProjectRateLimit;
 }
