@@ -1,6 +1,6 @@
-import { type ChangeFeed, watchChanges } from '../db/changes.js';
-import type { Database } from '../db/database.js';
-import type { AppContext } from '../shared/context.js';
+import { type ChangeFeed, watchChanges } from '../platform/db/changes.js';
+import type { Database } from '../platform/db/database.js';
+import type { AppContext } from '../platform/context.js';
 import { KeyTable } from './keys/key-table.js';
 import { LimitsTable } from './limits/effective.js';
 

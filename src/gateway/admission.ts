@@ -1,8 +1,8 @@
-import type { CatalogModel } from '../catalog/index.js';
+import type { CatalogModel } from '../core/catalog/index.js';
 import type { BucketDemand, Buckets, TakeResult } from '../core/limits/buckets.js';
 import type { LimitsTable, RateLimitField } from '../core/limits/effective.js';
 import type { KeyEntry } from '../core/keys/key-table.js';
-import { ApiError } from '../shared/errors.js';
+import { ApiError } from '../platform/errors.js';
 import type { TrafficUsage } from './traffic-usage.js';
 
 /** What admission knows about a request before it is sent upstream. */

@@ -1,11 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { Agent, errors as undiciErrors } from 'undici';
-import type { CatalogModel, ModelCatalog } from '../catalog/index.js';
+import type { CatalogModel, ModelCatalog } from '../core/catalog/index.js';
 import type { KeyEntry, KeyTable } from '../core/keys/key-table.js';
 import type { UsageRecorder } from '../core/usage/recorder.js';
-import type { Clock } from '../shared/clock.js';
-import { ApiError } from '../shared/errors.js';
+import type { Clock } from '../platform/clock.js';
+import { ApiError } from '../platform/errors.js';
 import { admit, type Admitted, type AdmissionCheck, type AdmissionRequest, settleAll } from './admission.js';
 import type { Endpoint } from './endpoints.js';
 import { boundaryOf, multipartField, replaceField } from './multipart.js';

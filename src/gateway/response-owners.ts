@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.js';
-import type { SqliteWriter } from '../db/sqlite-writer.js';
-import { runWriteScript } from '../db/write-script.js';
+import type { DB } from '../platform/db/schema.js';
+import type { SqliteWriter } from '../platform/db/sqlite-writer.js';
+import { runWriteScript } from '../platform/db/write-script.js';
 
 /**
  * Which project created which stored response (and on which upstream), so that a project never

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyEntry, KeyTable } from '../core/keys/key-table.js';
-import type { Clock } from '../shared/clock.js';
-import { ApiError, unauthorized } from '../shared/errors.js';
+import type { Clock } from '../platform/clock.js';
+import { ApiError, unauthorized } from '../platform/errors.js';
 import { ENDPOINTS, MODEL_READ, RESPONSES_READ, RESPONSES_WRITE } from './endpoints.js';
 import { type Gateway, missingPermission, modelNotFound } from './gateway.js';
 import type { ResponseOwners } from './response-owners.js';

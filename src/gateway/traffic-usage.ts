@@ -1,5 +1,5 @@
-import type { IngestRecord } from '../modules/organization/usage/schemas.js';
-import { IMAGE_SIZES, SERVICE_TIERS } from '../modules/organization/usage/kinds.js';
+import type { IngestRecord } from '../admin/organization/usage/schemas.js';
+import { IMAGE_SIZES, SERVICE_TIERS } from '../core/usage/kinds.js';
 
 /** Counters read from one upstream answer (before they become a usage record). */
 export interface TrafficUsage {

@@ -1,5 +1,5 @@
-import type { Executor } from '../../shared/context.js';
-import { PERMISSIONS, PROJECT_MEMBERSHIP_ROLE, predefinedRole } from '../../shared/permissions/index.js';
+import type { Executor } from '../../platform/context.js';
+import { PERMISSIONS, PROJECT_MEMBERSHIP_ROLE, predefinedRole } from './index.js';
 
 /**
  * Everything that decides what a project key may do, read in one go so that the data plane

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { SqliteWriter } from '../../db/sqlite-writer.js';
-import type { DB } from '../../db/schema.js';
-import type { Principal } from '../../shared/auth/principal.js';
-import { resolveKey, touchKeyOnce } from '../../shared/auth/key-store.js';
-import type { Clock } from '../../shared/clock.js';
-import { hashKey } from '../../shared/keys.js';
+import type { SqliteWriter } from '../../platform/db/sqlite-writer.js';
+import type { DB } from '../../platform/db/schema.js';
+import type { Principal } from './principal.js';
+import { resolveKey, touchKeyOnce } from './store.js';
+import type { Clock } from '../../platform/clock.js';
+import { hashKey } from '../../platform/key-crypto.js';
 import { type AccessData, loadAccessData, projectPermissions } from '../access/project-access.js';
 
 /** One API key as the hot path sees it: who it is, whether it may be used, what it may do. */

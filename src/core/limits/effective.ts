@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { type CatalogModel, type ModelCatalog, RATE_LIMIT_FIELDS } from '../../catalog/index.js';
-import type { DB } from '../../db/schema.js';
+import { type CatalogModel, type ModelCatalog, RATE_LIMIT_FIELDS } from '../catalog/index.js';
+import type { DB } from '../../platform/db/schema.js';
 
 export type RateLimitField = (typeof RATE_LIMIT_FIELDS)[number];
 export type RateLimitValues = Partial<Record<RateLimitField, number>>;
