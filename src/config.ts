@@ -14,6 +14,8 @@ export interface Config {
   modelCatalogPath: string | undefined;
   /** Memory the usage and costs results kept between requests may take, in bytes (0: none kept). */
   usageCacheBytes: number;
+  /** How long a web console session lasts from sign-in, in seconds. */
+  consoleSessionSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -46,5 +48,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: int(env, 'ORGPLANE_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
     modelCatalogPath: env.ORGPLANE_MODEL_CATALOG || undefined,
     usageCacheBytes: int(env, 'ORGPLANE_USAGE_CACHE_MB', 256, 0, 1024 * 1024) * 1024 * 1024,
+    consoleSessionSeconds: int(env, 'ORGPLANE_CONSOLE_SESSION_HOURS', 8, 1, 24 * 30) * 3600,
   };
 }

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     ctx,
     bodyLimit: config.bodyLimit,
+    console: { sessionTtlSeconds: config.consoleSessionSeconds },
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     onClose: () => database.close(),
   });

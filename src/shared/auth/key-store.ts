@@ -13,8 +13,8 @@ export interface ResolvedKey {
   lastUsedAt: number | null;
 }
 
-/** Looks up a presented secret by its hash; never sees or stores the secret beyond hashing it. */
-const keyByHash = prepared<KeyLookupRow, { hash: string }>((db) =>
+/** A key with its owner (user or service account), as authentication needs it. */
+const keyLookup = (db: Kysely<DB>) =>
   db
     .selectFrom('api_keys as k')
     .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'k.owner_id').on('k.owner_type', '=', 'user'))
@@ -23,9 +23,13 @@ const keyByHash = prepared<KeyLookupRow, { hash: string }>((db) =>
       'k.id', 'k.kind', 'k.hash', 'k.project_id', 'k.owner_type', 'k.owner_id', 'k.expires_at', 'k.last_used_at',
       'u.name as user_name', 'u.email as user_email', 'u.role as user_role', 'u.added_at as user_added_at',
       's.name as sa_name', 's.role as sa_role', 's.created_at as sa_created_at',
-    ])
-    .where('k.hash', '=', param<string>('hash')),
-);
+    ]);
+
+/** Looks up a presented secret by its hash; never sees or stores the secret beyond hashing it. */
+const keyByHash = prepared<KeyLookupRow, { hash: string }>((db) => keyLookup(db).where('k.hash', '=', param<string>('hash')));
+
+/** Looks up a key by its ID (a console session holds the ID of the key it was opened with, never the key). */
+const keyById = prepared<KeyLookupRow, { id: string }>((db) => keyLookup(db).where('k.id', '=', param<string>('id')));
 
 interface KeyLookupRow {
   id: string;
@@ -51,6 +55,16 @@ export async function resolveKey(db: Kysely<DB>, secret: string): Promise<Resolv
   const [row] = await keyByHash(db, { hash });
   // The index lookup is by hash; compare in constant time before trusting the match.
   if (!row || !hashesEqual(row.hash, hash)) return undefined;
+  return resolvedOf(row);
+}
+
+/** The live key with this ID (undefined once the key or its owner is gone). */
+export async function resolveKeyById(db: Kysely<DB>, id: string): Promise<ResolvedKey | undefined> {
+  const [row] = await keyById(db, { id });
+  return row ? resolvedOf(row) : undefined;
+}
+
+function resolvedOf(row: KeyLookupRow): ResolvedKey | undefined {
   let owner: Principal['owner'];
   if (row.owner_type === 'user') {
     if (row.user_email == null) return undefined; // owner removed: key is dead
