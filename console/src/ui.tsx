@@ -1,5 +1,5 @@
 import type { ComponentChildren, JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/preact-query';
 import { api, ApiError } from './api';
 
@@ -103,7 +103,8 @@ export function Table<T>({ columns, rows, caption, empty, rowKey }: { columns: C
 
 /** A labelled form control; marks itself invalid when the API's error names it. */
 export function Field({ label, name, error, children, hint }: { label: string; name: string; error?: unknown; children: (props: { id: string; name: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string }) => JSX.Element; hint?: string }) {
-  const id = `f-${name}`;
+  // Unique per field (several forms on a page may have a field of the same name).
+  const id = `f${useId()}-${name}`;
   const invalid = error instanceof ApiError && error.param === name;
   return (
     <div class={`field${invalid ? ' invalid' : ''}`}>
