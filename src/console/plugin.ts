@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../shared/auth/principal.js';
-import { ApiError, unauthorized } from '../shared/errors.js';
+import type { Principal } from '../core/keys/principal.js';
+import { ApiError, unauthorized } from '../platform/errors.js';
 import { type ConsoleSessions, checkCsrf, SESSION_COOKIE } from './sessions.js';
 
 export interface ConsolePluginOptions {

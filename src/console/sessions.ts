@@ -1,11 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { liveKey, type SessionAuthenticator } from '../shared/auth/hook.js';
-import { resolveKey, resolveKeyById } from '../shared/auth/key-store.js';
-import type { Principal } from '../shared/auth/principal.js';
-import { writeAudit } from '../shared/audit.js';
-import { type AppContext, inTransaction } from '../shared/context.js';
-import { ApiError, badRequest, forbidden } from '../shared/errors.js';
+import type { SessionAuthenticator } from '../admin/auth.js';
+import { liveKey, resolveKey, resolveKeyById } from '../core/keys/store.js';
+import type { Principal } from '../core/keys/principal.js';
+import { writeAudit } from '../core/audit.js';
+import { type AppContext, inTransaction } from '../platform/context.js';
+import { ApiError, badRequest, forbidden } from '../platform/errors.js';
 
 /** The cookie that carries the session ID. */
 export const SESSION_COOKIE = 'orgplane_session';

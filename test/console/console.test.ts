@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { demoRecords, seedDemoOrganization } from '../../src/modules/organization/usage/ingestion/demo.js';
-import { UsageIngestion } from '../../src/modules/organization/usage/ingestion/service.js';
+import { demoRecords, seedDemoOrganization } from '../../src/cli/demo.js';
+import { UsageIngestion } from '../../src/core/usage/ingestion.js';
 import { forEachDialect } from '../helpers/harness.js';
 import { ensureConsoleBuilt, launchChromium } from './browser.js';
 
