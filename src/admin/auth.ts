@@ -3,6 +3,7 @@ import type { AppContext } from '../platform/context.js';
 import { forbidden, unauthorized } from '../platform/errors.js';
 import { liveKey, resolveKey } from '../core/keys/store.js';
 import type { Principal } from '../core/keys/principal.js';
+import type { KeyTable } from '../core/keys/key-table.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,7 +16,7 @@ function redactForMessage(secret: string): string {
 }
 
 /** Resolves `Authorization: Bearer <key>` to a live key, or throws 401. Maintains `last_used_at`. */
-export async function authenticate(ctx: AppContext, request: FastifyRequest): Promise<Principal> {
+export async function authenticate(ctx: AppContext, request: FastifyRequest, keys?: KeyTable): Promise<Principal> {
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match) {
@@ -25,6 +26,15 @@ export async function authenticate(ctx: AppContext, request: FastifyRequest): Pr
     );
   }
   const secret = match[1];
+  const now = ctx.clock.now();
+  if (keys) {
+    // From memory (core/keys): no database query on the request's path.
+    const found = keys.resolve(secret);
+    const entry = found instanceof Promise ? await found : found;
+    if (!entry || keys.expired(entry, now)) throw unauthorized(`Incorrect API key provided: ${redactForMessage(secret)}.`);
+    await keys.touch(entry, now);
+    return entry.principal;
+  }
   const principal = await liveKey(ctx, await resolveKey(ctx.db, secret));
   if (!principal) throw unauthorized(`Incorrect API key provided: ${redactForMessage(secret)}.`);
   return principal;
@@ -42,12 +52,12 @@ export type SessionAuthenticator = (request: FastifyRequest) => Promise<Principa
  * Project and service-account keys are real but not allowed here: 403.
  * With `session`, a console session cookie is accepted in place of the bearer key.
  */
-export function requireAdminKey(app: FastifyInstance, ctx: AppContext, session?: SessionAuthenticator): void {
+export function requireAdminKey(app: FastifyInstance, ctx: AppContext, keys?: KeyTable, session?: SessionAuthenticator): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     // An Authorization header always wins; without one, a console session may stand for its key.
     const fromSession = session && request.headers.authorization === undefined ? await session(request) : null;
-    const principal = fromSession ?? (await authenticate(ctx, request));
+    const principal = fromSession ?? (await authenticate(ctx, request, keys));
     if (principal.kind !== 'admin') {
       throw forbidden('This endpoint requires an admin API key (sk-admin-...). Project and service account API keys cannot be used for the Administration API.');
     }
