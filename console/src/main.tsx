@@ -77,6 +77,7 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
         Skip to content
       </a>
       <nav aria-label="Console">
+        <div class="sticky">
         <div class="brand">orgplane</div>
         <ul>
           {NAV.map(([href, label]) => (
@@ -92,6 +93,7 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
           <button type="button" class="secondary" onClick={onSignOut}>
             Sign out
           </button>
+        </div>
         </div>
       </nav>
       <main id="main">

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/preact-query';
-import { allBuckets, listAll, serverNow } from '../api';
+import { allBuckets, api, listAll, serverNow } from '../api';
 import { Chart } from '../chart';
 import { DEMO_HINT, Empty, ErrorMessage, fmtCompact, fmtMoney, fmtNum, Loading, PageHeader, Table } from '../ui';
 import { groupOf, metricOf } from '../usage-data';
@@ -21,12 +21,28 @@ async function loadOverview() {
   const [daily, byModel, byKey, monthCosts, costsByProject, projects] = await Promise.all([
     allBuckets<any>('/organization/usage/completions', { start_time: start, bucket_width: '1d', limit: 31 }),
     allBuckets<any>('/organization/usage/completions', { start_time: start, bucket_width: '1d', limit: 31, group_by: ['model'] }),
-    allBuckets<any>('/organization/usage/completions', { start_time: start, bucket_width: '1d', limit: 31, group_by: ['api_key_id'] }),
+    allBuckets<any>('/organization/usage/completions', { start_time: start, bucket_width: '1d', limit: 31, group_by: ['api_key_id', 'project_id'] }),
     allBuckets<any>('/organization/costs', { start_time: monthStart, bucket_width: '1d', limit: 31 }),
     allBuckets<any>('/organization/costs', { start_time: start, bucket_width: '1d', limit: 31, group_by: ['project_id'] }),
     listAll<{ id: string; name: string }>('/organization/projects?include_archived=true'),
   ]);
   const names = Object.fromEntries(projects.map((p) => [p.id, p.name]));
+  // The top keys by name: each key is looked up in its project (keys without a project stay IDs).
+  const keyProject = new Map<string, string>();
+  for (const b of byKey) for (const r of b.results) if (r.api_key_id && r.project_id) keyProject.set(r.api_key_id, r.project_id);
+  const topKeys = sumBy(byKey, 'api_key_id', (r) => r.num_model_requests);
+  await Promise.all(
+    topKeys.map(async (k) => {
+      const projectId = keyProject.get(k.name);
+      if (!projectId) return;
+      try {
+        const key = await api.get<{ name: string }>(`/organization/projects/${projectId}/api_keys/${k.name}`);
+        k.name = `${key.name} · ${names[projectId] ?? projectId}`;
+      } catch {
+        /* a deleted key keeps its ID */
+      }
+    }),
+  );
   return {
     x: daily.map((b) => b.start_time),
     requests: daily.map((b) => b.results.reduce((a: number, r: any) => a + r.num_model_requests, 0)),
@@ -35,7 +51,7 @@ async function loadOverview() {
     monthSpend: monthCosts.reduce((a, b) => a + b.results.reduce((s: number, r: any) => s + metricOf(r, 'amount'), 0), 0),
     topProjects: sumBy(costsByProject, 'project_id', (r) => metricOf(r, 'amount'), names),
     topModels: sumBy(byModel, 'model', (r) => r.input_tokens + r.output_tokens),
-    topKeys: sumBy(byKey, 'api_key_id', (r) => r.num_model_requests),
+    topKeys,
     monthName: d.toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
   };
 }
@@ -108,7 +124,7 @@ function OverviewBody({ data }: { data: Awaited<ReturnType<typeof loadOverview>>
         </section>
         <section class="panel">
           <h2>Top keys by requests</h2>
-          <Table caption="Top API keys" rows={data.topKeys} columns={[{ label: 'API key', cell: (r) => <code>{r.name}</code> }, { label: 'Requests, 30 days', cell: (r) => fmtNum(r.value), numeric: true }]} empty="No key usage yet." />
+          <Table caption="Top API keys" rows={data.topKeys} columns={[{ label: 'API key', cell: (r) => (r.name.startsWith('key_') ? <code>{r.name}</code> : r.name) }, { label: 'Requests, 30 days', cell: (r) => fmtNum(r.value), numeric: true }]} empty="No key usage yet." />
         </section>
       </div>
     </>
