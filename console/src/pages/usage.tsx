@@ -38,6 +38,7 @@ export default function Usage() {
   const names = useMemo(() => Object.fromEntries((projects.data ?? []).map((p) => [p.id, p.name])), [projects.data]);
   const groupBy = params.groupBy ? [params.groupBy] : [];
   const data = useMemo(() => (q.data ? pivot(q.data, params.metric, groupBy, names) : null), [q.data, params.metric, params.groupBy, names]);
+  const series = useMemo(() => (data ? data.groups.map((g) => ({ label: g.label, values: g.values })) : []), [data]);
   const format = params.metric === 'amount' ? fmtMoney : fmtNum;
   const metricLabel = info.metrics.find(([m]) => m === params.metric)?.[1] ?? params.metric;
   const tooMany = (end - start) / WIDTH_SECONDS[params.width] > 20000;
@@ -114,7 +115,7 @@ export default function Usage() {
               {metricLabel} per {{ '1d': 'day', '1h': 'hour', '1m': 'minute' }[params.width]}
               {params.groupBy ? `, by ${params.groupBy}` : ''}
             </h2>
-            <Chart x={data.x} series={data.groups.map((g) => ({ label: g.label, values: g.values }))} stacked bars label={`${info.label}: ${metricLabel} per bucket, stacked by ${params.groupBy || 'total'}`} format={params.metric === 'amount' ? fmtMoney : fmtCompact} height={320} />
+            <Chart x={data.x} series={series} stacked bars label={`${info.label}: ${metricLabel} per bucket, stacked by ${params.groupBy || 'total'}`} format={params.metric === 'amount' ? fmtMoney : fmtCompact} height={320} />
           </section>
           <section class="panel">
             <h2>Totals by group</h2>
