@@ -2,8 +2,8 @@
 // (31 days, 20 API keys): how soon the first page is interactive, and how the usage page renders
 // 31 days × 20 groups (time, and long tasks — main-thread work over 50 ms — as the Performance API
 // reports them). Beside each figure, a baseline measured in the same run.
-//   npx tsx bench/console.ts            (RUNS=10 by default)
-import { readdirSync, readFileSync } from 'node:fs';
+//   npm run bench:console            (RUNS=10 runs each by default; RECORDS=150000 demo records)
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import type { Browser, CDPSession, Page } from 'playwright-core';
@@ -97,6 +97,28 @@ async function main() {
   process.stderr.write('making the demo organization (31 days, 20 keys)…\n');
   const server = await startDemoServer({ projects: 5, users: 12, keys: 20, records: Number(process.env.RECORDS ?? 150_000), days: 31, seed: 3 });
   const browser = await launchChromium();
+  // PRIORITY=1: the server (this process) and Chromium get the cores first (autogroup nice -10),
+  // as if the machine were not shared with other work; without it they compete at nice 0.
+  let priority = 'nice 0, competing with the machine\'s other work';
+  if (process.env.PRIORITY === '1') {
+    // Chromium runs in a session (so an autogroup) of its own: this process's child named chromium.
+    const children = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid && stat.includes('(chromium');
+      } catch {
+        return false;
+      }
+    });
+    try {
+      writeFileSync('/proc/self/autogroup', '-10');
+      for (const pid of children) writeFileSync(`/proc/${pid}/autogroup`, '-10');
+      if (children.length === 0) throw new Error('no chromium');
+      priority = 'autogroup nice -10 for the server and Chromium (PRIORITY=1)';
+    } catch {
+      priority = 'PRIORITY=1 asked, but the nice value could not be lowered';
+    }
+  }
   try {
     const url = `${server.baseUrl}/console/`;
     const cold = [], warm = [], base = [];
@@ -136,7 +158,7 @@ async function main() {
 
     const longOf = (rs: Array<{ long: number[] }>) => rs.flatMap((r) => r.long);
     const out = [
-      `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (shared), Chromium headless (Debian), ${RUNS} runs each; command: npx tsx bench/console.ts`,
+      `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (shared), ${priority}, Chromium headless (Debian), ${RUNS} runs each; command: npm run bench:console`,
       `initial JavaScript: ${js.join(', ')} = ${(size(js) / 1024).toFixed(1)} kB gzip (CSS ${(size(initial.filter((f) => f.endsWith('.css'))) / 1024).toFixed(1)} kB); all JavaScript, every page: ${(size(all) / 1024).toFixed(1)} kB gzip`,
       '',
       '| measure | median | worst | baseline (median) |',
