@@ -2,19 +2,19 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import qs from 'qs';
-import { requireAdminKey } from './auth.js';
-import type { AppContext } from '../platform/context.js';
+import type { Core } from '../core/index.js';
 import { installErrorHandlers } from '../platform/errors.js';
 import { validatorCompiler } from '../platform/validation.js';
+import type { App } from './app-type.js';
+import { requireAdminKey } from './auth.js';
 import { adminModules } from './index.js';
+import { createAdminServices } from './services.js';
 
-/** The Fastify instance type every route module receives (TypeBox-typed). */
-export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type { App } from './app-type.js';
 
-export interface AppOptions {
-  ctx: AppContext;
+export interface AdminAppOptions {
   logger?: boolean | object;
   bodyLimit?: number;
   /** Runs when the app closes, after in-flight requests finish (e.g. closing the database). */
@@ -29,8 +29,9 @@ function parseQuery(input: string): Record<string, unknown> {
   return qs.parse(input, { depth: 2, arrayLimit: 1000, parameterLimit: 2000, allowPrototypes: false }) as Record<string, unknown>;
 }
 
-export async function buildApp(options: AppOptions): Promise<App> {
-  const { ctx } = options;
+/** The Administration API over `core`: its services constructed once, its routes under `/v1` (admin keys only). */
+export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): Promise<App> {
+  const services = createAdminServices(core);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -66,8 +67,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await app.register(
     async (v1) => {
-      requireAdminKey(v1 as unknown as FastifyInstance, ctx);
-      for (const register of adminModules) register(v1 as App, ctx);
+      requireAdminKey(v1 as unknown as FastifyInstance, core);
+      for (const register of adminModules) register(v1 as App, services);
     },
     { prefix: '/v1' },
   );

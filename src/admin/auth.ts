@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext } from '../platform/context.js';
-import { forbidden, unauthorized } from '../platform/errors.js';
-import { resolveKey, touchKeyOnce } from '../core/keys/store.js';
+import type { Core } from '../core/index.js';
 import type { Principal } from '../core/keys/principal.js';
+import { forbidden, unauthorized } from '../platform/errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,8 +13,8 @@ function redactForMessage(secret: string): string {
   return secret.length <= 12 ? '***' : `${secret.slice(0, 8)}***${secret.slice(-4)}`;
 }
 
-/** Resolves `Authorization: Bearer <key>` to a live key, or throws 401. Maintains `last_used_at`. */
-export async function authenticate(ctx: AppContext, request: FastifyRequest): Promise<Principal> {
+/** The secret of `Authorization: Bearer <key>`, or a 401. */
+export function bearerSecret(request: FastifyRequest): string {
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match) {
@@ -24,25 +23,25 @@ export async function authenticate(ctx: AppContext, request: FastifyRequest): Pr
       null,
     );
   }
-  const secret = match[1];
-  const resolved = await resolveKey(ctx.db, secret);
-  const now = ctx.clock.now();
-  if (!resolved || (resolved.expiresAt !== null && resolved.expiresAt <= now)) {
-    throw unauthorized(`Incorrect API key provided: ${redactForMessage(secret)}.`);
-  }
-  // Second granularity: at most one write per key per second, whatever the request rate.
-  if (resolved.lastUsedAt === null || resolved.lastUsedAt < now) await touchKeyOnce(ctx.db, ctx.writer, resolved.principal.keyId, now);
-  return resolved.principal;
+  return match[1];
+}
+
+/** Resolves `Authorization: Bearer <key>` to a live key (core/keys), or throws 401. */
+export async function authenticate(core: Core, request: FastifyRequest): Promise<Principal> {
+  const secret = bearerSecret(request);
+  const principal = await core.keys.authenticate(secret);
+  if (!principal) throw unauthorized(`Incorrect API key provided: ${redactForMessage(secret)}.`);
+  return principal;
 }
 
 /**
  * Guards every route registered in `app` (an encapsulated plugin scope): only live admin keys pass.
  * Project and service-account keys are real but not allowed here: 403.
  */
-export function requireAdminKey(app: FastifyInstance, ctx: AppContext): void {
+export function requireAdminKey(app: FastifyInstance, core: Core): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
-    const principal = await authenticate(ctx, request);
+    const principal = await authenticate(core, request);
     if (principal.kind !== 'admin') {
       throw forbidden('This endpoint requires an admin API key (sk-admin-...). Project and service account API keys cannot be used for the Administration API.');
     }
