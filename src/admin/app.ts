@@ -8,6 +8,7 @@ import type { Core } from '../core/index.js';
 import { installErrorHandlers } from '../platform/errors.js';
 import { validatorCompiler } from '../platform/validation.js';
 import type { App } from './app-type.js';
+import { requirePermission } from './access.js';
 import { requireAdminKey } from './auth.js';
 import { adminModules } from './index.js';
 import { createAdminServices } from './services.js';
@@ -68,6 +69,7 @@ export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): 
   await app.register(
     async (v1) => {
       requireAdminKey(v1 as unknown as FastifyInstance, core);
+      requirePermission(v1 as unknown as FastifyInstance, core);
       for (const register of adminModules) register(v1 as App, services);
     },
     { prefix: '/v1' },
