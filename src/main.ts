@@ -5,10 +5,12 @@ import { loadCatalog } from './core/catalog/index.js';
 import { systemClock } from './platform/clock.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
+import { loadRoutes } from './gateway/upstreams.js';
 
-/** The process: config → database (migrated) → catalog → compose (core services → admin app) → bootstrap → listen; SIGTERM/SIGINT. */
+/** The process: config → database (migrated) → catalog → compose (core services → live tables → admin API + gateway) → bootstrap → listen; SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const routes = loadRoutes(process.env);
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
   const catalog = await loadCatalog(config.modelCatalogPath);
@@ -17,6 +19,8 @@ async function main(): Promise<void> {
     clock: systemClock,
     catalog,
     usageCacheBytes: config.usageCacheBytes,
+    live: { url: config.databaseUrl, onError: (err) => process.stderr.write(`orgplane: refreshing keys or limits failed: ${String(err)}\n`) },
+    gateway: { routes, redisUrl: config.redisUrl, bodyLimit: config.gatewayBodyLimit },
     bodyLimit: config.bodyLimit,
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     onClose: () => database.close(),

@@ -12,12 +12,17 @@ import { requirePermission } from './access.js';
 import { requireAdminKey } from './auth.js';
 import { adminModules } from './index.js';
 import { createAdminServices } from './services.js';
+import type { LiveTables } from '../core/live.js';
 
 export type { App } from './app-type.js';
 
 export interface AdminAppOptions {
   logger?: boolean | object;
   bodyLimit?: number;
+  /** The in-memory key and limit tables: keys are then resolved from memory, not the database. */
+  live?: LiveTables;
+  /** Registers another plane's routes on the same server before it starts (compose.ts: the gateway). */
+  planes?: (app: FastifyInstance) => Promise<void>;
   /** Runs when the app closes, after in-flight requests finish (e.g. closing the database). */
   onClose?: () => Promise<void>;
 }
@@ -68,13 +73,21 @@ export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): 
 
   await app.register(
     async (v1) => {
-      requireAdminKey(v1 as unknown as FastifyInstance, core);
+      requireAdminKey(v1 as unknown as FastifyInstance, core, options.live?.keys);
       requirePermission(v1 as unknown as FastifyInstance, core);
+      const live = options.live;
+      if (live) {
+        // A change made here is in this replica's key and limit tables before its answer goes out.
+        v1.addHook('onSend', async (request, _reply, payload) => {
+          if (request.method !== 'GET') await live.refreshNow();
+          return payload;
+        });
+      }
       for (const register of adminModules) register(v1 as App, services);
     },
     { prefix: '/v1' },
   );
-
+  if (options.planes) await options.planes(app as unknown as FastifyInstance);
   if (options.onClose) app.addHook('onClose', options.onClose);
   await app.ready();
   return app;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Core } from '../core/index.js';
+import type { KeyTable } from '../core/keys/key-table.js';
 import type { Principal } from '../core/keys/principal.js';
 import { forbidden, unauthorized } from '../platform/errors.js';
 
@@ -26,9 +27,21 @@ export function bearerSecret(request: FastifyRequest): string {
   return match[1];
 }
 
-/** Resolves `Authorization: Bearer <key>` to a live key (core/keys), or throws 401. */
-export async function authenticate(core: Core, request: FastifyRequest): Promise<Principal> {
+/**
+ * Resolves `Authorization: Bearer <key>` to a live key, or throws 401; maintains `last_used_at`.
+ * With the in-memory key table (`keys`), from memory; otherwise through core/keys.
+ */
+export async function authenticate(core: Core, request: FastifyRequest, keys?: KeyTable): Promise<Principal> {
   const secret = bearerSecret(request);
+  if (keys) {
+    // From memory (core/keys): no database query on the request's path.
+    const now = core.clock.now();
+    const found = keys.resolve(secret);
+    const entry = found instanceof Promise ? await found : found;
+    if (!entry || keys.expired(entry, now)) throw unauthorized(`Incorrect API key provided: ${redactForMessage(secret)}.`);
+    await keys.touch(entry, now);
+    return entry.principal;
+  }
   const principal = await core.keys.authenticate(secret);
   if (!principal) throw unauthorized(`Incorrect API key provided: ${redactForMessage(secret)}.`);
   return principal;
@@ -38,10 +51,10 @@ export async function authenticate(core: Core, request: FastifyRequest): Promise
  * Guards every route registered in `app` (an encapsulated plugin scope): only live admin keys pass.
  * Project and service-account keys are real but not allowed here: 403.
  */
-export function requireAdminKey(app: FastifyInstance, core: Core): void {
+export function requireAdminKey(app: FastifyInstance, core: Core, keys?: KeyTable): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
-    const principal = await authenticate(core, request);
+    const principal = await authenticate(core, request, keys);
     if (principal.kind !== 'admin') {
       throw forbidden('This endpoint requires an admin API key (sk-admin-...). Project and service account API keys cannot be used for the Administration API.');
     }

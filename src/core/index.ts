@@ -4,7 +4,6 @@ import { AccessService } from './access/service.js';
 import type { ModelCatalog } from './catalog/index.js';
 import type { AppContext } from './context.js';
 import { KeyService } from './keys/index.js';
-import { RateLimits } from './limits/index.js';
 import { createUsage, type Usage } from './usage/index.js';
 
 export type { AppContext } from './context.js';
@@ -19,8 +18,6 @@ export interface Core extends AppContext {
   keys: KeyService;
   /** Effective permissions; authorize(principal, permission, projectId?). */
   access: AccessService;
-  /** Effective rate limits per project and model. */
-  limits: RateLimits;
   /** The one usage ingestion service, the usage and costs queries. */
   usage: Usage;
 }
@@ -39,7 +36,6 @@ export function createCore(options: CoreOptions): Core {
   const core = { database, db: database.db, clock, catalog } as Core;
   core.keys = new KeyService(core);
   core.access = new AccessService(core);
-  core.limits = new RateLimits(core);
   core.usage = createUsage(core, options.usageCacheBytes);
   return core;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { App } from '../../src/admin/app-type.js';
-import { compose } from '../../src/compose.js';
+import { compose, type ComposeOptions } from '../../src/compose.js';
 import type { Core } from '../../src/core/index.js';
 import { loadCatalog } from '../../src/core/catalog/index.js';
 import { openDatabase, type Database, type DialectName } from '../../src/platform/db/database.js';
@@ -13,6 +13,7 @@ import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { bootstrapOrganization, type BootstrapResult } from '../../src/core/bootstrap/service.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { assertComponent } from './spec.js';
+import type { LiveTables } from '../../src/core/live.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const DIALECTS: DialectName[] = (process.env.TEST_DIALECTS ?? 'sqlite,postgres').split(',') as DialectName[];
@@ -47,7 +48,14 @@ export class TestServer {
   databaseUrl!: string;
   private cleanup: Array<() => Promise<void> | void> = [];
 
-  constructor(readonly dialect: DialectName) {}
+  /** The in-memory key and limit tables the server answers from. */
+  live!: LiveTables;
+
+  constructor(
+    readonly dialect: DialectName,
+    /** Serve the data plane with these options (routes to the test's upstreams, …). */
+    readonly gateway?: ComposeOptions['gateway'],
+  ) {}
 
   get adminKey(): string {
     return this.boot.adminKey;
@@ -72,9 +80,12 @@ export class TestServer {
       });
     }
     await migrateToLatest(this.database);
-    const { core, admin } = await compose({ database: this.database, clock: this.clock, catalog: await loadCatalog(), bodyLimit: 64 * 1024 });
+    const { core, admin, live } = await compose({
+      database: this.database, clock: this.clock, catalog: await loadCatalog(), bodyLimit: 64 * 1024, live: { url: PG_URL }, gateway: this.gateway,
+    });
     this.ctx = core;
     this.app = admin;
+    this.live = live!;
     this.boot = (await bootstrapOrganization(this.ctx))!;
     const address = await this.app.listen({ port: 0, host: '127.0.0.1' });
     this.baseUrl = address;

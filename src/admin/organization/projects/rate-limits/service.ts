@@ -6,7 +6,7 @@ import { badRequest, notFound } from '../../../../platform/errors.js';
 import { IdPrefix } from '../../../../platform/ids.js';
 import { listEnvelope } from '../../../../platform/pagination.js';
 import { auditProject, requireActiveProject, requireProject } from '../service.js';
-import { effectiveLimits } from '../../../../core/limits/index.js';
+import { effectiveLimits } from '../../../../core/limits/effective.js';
 import * as repo from '../../../../core/limits/store.js';
 import type { ProjectRateLimit, UpdateRateLimitBody } from './schemas.js';
 
@@ -15,7 +15,7 @@ export const rateLimitId = (modelId: string) => `${IdPrefix.rateLimit}${modelId}
 
 /** A project's limits for one model (core/limits), as the API shows them. */
 function toRateLimit(model: CatalogModel, override: repo.RateLimitOverrideRow | undefined): ProjectRateLimit {
-  return { object: 'project.rate_limit', id: rateLimitId(model.id), model: model.id, ...effectiveLimits(model, override).limits } as ProjectRateLimit;
+  return { object: 'project.rate_limit', id: rateLimitId(model.id), model: model.id, ...effectiveLimits(model, override) } as ProjectRateLimit;
 }
 
 export interface RateLimitPage {
