@@ -86,7 +86,9 @@ export class KeyService {
   touch(keyId: string, now: number): Promise<void> | undefined {
     const current = this.touching.get(keyId);
     if (current !== undefined && current.second >= now) return undefined;
-    const update = this.ctx.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).compile();
+    // Never backwards: writes of different seconds may commit in either order.
+    const update = this.ctx.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now)])).compile();
     const done = this.ctx.database.runScript([{ sql: update.sql, parameters: [...update.parameters] }], { statements: 0, rows: 0 }).then(() => undefined);
     const entry = { second: now, done };
     this.touching.set(keyId, entry);
