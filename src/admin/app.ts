@@ -4,6 +4,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import qs from 'qs';
+import cookie from '@fastify/cookie';
+import { consolePlugin } from '../console/plugin.js';
+import { ConsoleSessions } from '../console/sessions.js';
 import type { Core } from '../core/index.js';
 import { installErrorHandlers } from '../platform/errors.js';
 import { validatorCompiler } from '../platform/validation.js';
@@ -19,6 +22,8 @@ export type { App } from './app-type.js';
 export interface AdminAppOptions {
   logger?: boolean | object;
   bodyLimit?: number;
+  /** The web console (default: served, sessions lasting 8 hours); false: not served. */
+  console?: ConsoleOptions | false;
   /** The in-memory key and limit tables: keys are then resolved from memory, not the database. */
   live?: LiveTables;
   /** Registers another plane's routes on the same server before it starts (compose.ts: the gateway). */
@@ -35,7 +40,14 @@ function parseQuery(input: string): Record<string, unknown> {
   return qs.parse(input, { depth: 2, arrayLimit: 1000, parameterLimit: 2000, allowPrototypes: false }) as Record<string, unknown>;
 }
 
-/** The Administration API over `core`: its services constructed once, its routes under `/v1` (admin keys only). */
+export interface ConsoleOptions {
+  /** How long a console session lasts from sign-in, in seconds (default 8 hours). */
+  sessionTtlSeconds?: number;
+  /** Where the built console is (default: dist/console of the package). */
+  assetsDir?: string;
+}
+
+/** The Administration API over `core` (and the web console's server side): its services constructed once, its routes under `/v1` (admin keys only). */
 export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): Promise<App> {
   const services = createAdminServices(core);
   const app = Fastify({
@@ -69,11 +81,15 @@ export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  await app.register(cookie);
+  const sessions = options.console === false ? undefined : new ConsoleSessions(core, { ttlSeconds: options.console?.sessionTtlSeconds ?? 8 * 3600 });
+  if (sessions) await app.register(consolePlugin, { sessions, assetsDir: options.console ? options.console.assetsDir : undefined });
+
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   await app.register(
     async (v1) => {
-      requireAdminKey(v1 as unknown as FastifyInstance, core, options.live?.keys);
+      requireAdminKey(v1 as unknown as FastifyInstance, core, options.live?.keys, sessions?.authenticate);
       requirePermission(v1 as unknown as FastifyInstance, core);
       const live = options.live;
       if (live) {

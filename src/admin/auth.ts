@@ -48,13 +48,23 @@ export async function authenticate(core: Core, request: FastifyRequest, keys?: K
 }
 
 /**
+ * Another way for a request to present its admin key: a console session (cookie), which stands
+ * for the key it was opened with. Returns null when the request carries no session; throws when
+ * it carries one that is not (or no longer) valid.
+ */
+export type SessionAuthenticator = (request: FastifyRequest) => Promise<Principal | null>;
+
+/**
  * Guards every route registered in `app` (an encapsulated plugin scope): only live admin keys pass.
  * Project and service-account keys are real but not allowed here: 403.
+ * With `session`, a console session cookie is accepted in place of the bearer key.
  */
-export function requireAdminKey(app: FastifyInstance, core: Core, keys?: KeyTable): void {
+export function requireAdminKey(app: FastifyInstance, core: Core, keys?: KeyTable, session?: SessionAuthenticator): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
-    const principal = await authenticate(core, request, keys);
+    // An Authorization header always wins; without one, a console session may stand for its key.
+    const fromSession = session && request.headers.authorization === undefined ? await session(request) : null;
+    const principal = fromSession ?? (await authenticate(core, request, keys));
     if (principal.kind !== 'admin') {
       throw forbidden('This endpoint requires an admin API key (sk-admin-...). Project and service account API keys cannot be used for the Administration API.');
     }

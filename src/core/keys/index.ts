@@ -32,12 +32,16 @@ export interface NewKey {
 export class KeyService {
   /** Looks up a presented secret by its hash (a prepared query: every request authenticates). */
   private readonly byHash;
+  /** Looks up a key by its ID. */
+  private readonly byId;
   /** The `last_used_at` write under way for each key, and the second it records. */
   private readonly touching = new Map<string, { second: number; done: Promise<void> }>();
 
   constructor(private readonly ctx: AppContext) {
     this.byHash = prepared<KeyLookupRow, { hash: string }>(ctx.db, (db) =>
       keysWithOwner(db).select(['k.hash', 'u.role as user_role']).where('k.hash', '=', param<string>('hash')));
+    this.byId = prepared<KeyLookupRow, { id: string }>(ctx.db, (db) =>
+      keysWithOwner(db).select(['k.hash', 'u.role as user_role']).where('k.id', '=', param<string>('id')));
   }
 
   /**
@@ -48,6 +52,11 @@ export class KeyService {
     const hash = hashKey(secret);
     const [row] = await this.byHash({ hash });
     if (!row || !hashesEqual(row.hash, hash)) return undefined;
+    return this.resolvedOf(row);
+  }
+
+  /** The key of a looked-up row, if it is live (its owner still exists, not expired). */
+  private resolvedOf(row: KeyLookupRow): ResolvedKey | undefined {
     let owner: Principal['owner'];
     if (row.owner_type === 'user') {
       if (row.user_email == null) return undefined; // owner removed: key is dead
@@ -65,16 +74,26 @@ export class KeyService {
     };
   }
 
+  /** The live key with this ID (a console session holds the ID of the key it was opened with, never the key), or undefined. */
+  async resolveById(id: string): Promise<ResolvedKey | undefined> {
+    const [row] = await this.byId({ id });
+    return row ? this.resolvedOf(row) : undefined;
+  }
+
+  /** The principal of a resolved key (see resolve), recording that it was used now; undefined stays undefined. */
+  async use(resolved: ResolvedKey | undefined): Promise<Principal | undefined> {
+    if (!resolved) return undefined;
+    const now = this.ctx.clock.now();
+    if (resolved.lastUsedAt === null || resolved.lastUsedAt < now) await this.touch(resolved.principal.keyId, now);
+    return resolved.principal;
+  }
+
   /**
    * Resolves a secret and records that the key was used now (second granularity: at most one
    * write per key per second, whatever the request rate). Undefined: no live key.
    */
   async authenticate(secret: string): Promise<Principal | undefined> {
-    const resolved = await this.resolve(secret);
-    if (!resolved) return undefined;
-    const now = this.ctx.clock.now();
-    if (resolved.lastUsedAt === null || resolved.lastUsedAt < now) await this.touch(resolved.principal.keyId, now);
-    return resolved.principal;
+    return this.use(await this.resolve(secret));
   }
 
   /**
