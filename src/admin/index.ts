@@ -1,5 +1,5 @@
-import type { App } from './app.js';
-import type { AppContext } from '../platform/context.js';
+import type { App } from './app-type.js';
+import type { AdminServices } from './services.js';
 import adminApiKeys from './organization/admin-api-keys/routes.js';
 import auditLogs from './organization/audit-logs/routes.js';
 import certificates from './organization/certificates/routes.js';
@@ -32,7 +32,7 @@ import projectSpendAlerts from './organization/projects/spend-alerts/routes.js';
 import projectSpendLimit from './organization/projects/spend-limit/routes.js';
 
 /** Every Administration API module, each registering its routes under `/v1` (admin keys only). */
-export const adminModules: Array<(app: App, ctx: AppContext) => void> = [
+export const adminModules: Array<(app: App, services: AdminServices) => void> = [
   projects,
   projectUsers,
   projectServiceAccounts,

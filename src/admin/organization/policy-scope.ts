@@ -1,7 +1,7 @@
 import type { Principal } from '../../core/keys/principal.js';
 import { writeAudit } from '../../core/audit.js';
 import type { Clock } from '../../platform/clock.js';
-import type { Executor } from '../../platform/context.js';
+import type { Executor } from '../../platform/db/database.js';
 import { bumpPolicyVersion, organizationId } from '../../core/policies/repository.js';
 import { auditProject, requireActiveProject, requireProject } from './projects/service.js';
 

@@ -18,7 +18,8 @@ const MICROS_PER_USD = 1_000_000;
 /** The policies as one replica holds them in memory (reloaded when the policy version moves). */
 interface Snapshot {
   version: number;
-  organizationId: string;
+  /** Null until the organization is bootstrapped. */
+  organizationId: string | null;
   /** Cents, by scope (organization or project ID). */
   spendLimits: Map<string, number>;
   retention: Map<string, string>;
@@ -102,8 +103,9 @@ export class Policies {
   private async poll(): Promise<void> {
     if (this.closed) return;
     const version = await repo.policyVersion(this.options.db);
-    const nowMs = this.options.clock.nowMs();
-    if (!this.closed && (this.snapshot === null || version !== this.snapshot.version || nowMs - this.recordedAt >= 1000)) await this.refresh();
+    // Recorded spend (usage ingested, traffic flushed) is re-read every second, whatever the policy version.
+    const stale = performance.now() - this.recordedAt >= 1000;
+    if (!this.closed && (this.snapshot === null || version !== this.snapshot.version || stale || this.snapshot.organizationId === null)) await this.refresh();
   }
 
   /** Reloads now (after a change made by this replica, so that it applies at once here). Loads run one at a time. */
@@ -124,7 +126,7 @@ export class Policies {
     const db = this.options.db;
     const version = await repo.policyVersion(db);
     const [organizationId, limits, retention, models, tools] = await Promise.all([
-      repo.organizationId(db),
+      repo.findOrganizationId(db),
       repo.allSpendLimits(db),
       repo.allDataRetention(db),
       repo.allModelPermissions(db),
@@ -139,7 +141,7 @@ export class Policies {
       tools: new Map(tools.map((t) => [t.project_id, Object.fromEntries(HOSTED_TOOLS.map((k) => [k, Boolean(Number(t[k]))])) as Record<HostedTool, boolean>])),
     };
     this.recorded = await this.readRecordedSpend();
-    this.recordedAt = this.options.clock.nowMs();
+    this.recordedAt = performance.now();
   }
 
   /** The month's recorded spend per project, in micro-dollars, read from the database now. */
@@ -161,9 +163,6 @@ export class Policies {
     return this.snapshot;
   }
 
-  get organizationId(): string {
-    return this.current.organizationId;
-  }
 
   /** Whether the project may use the model (no policy: every model). */
   modelAllowed(projectId: string, model: string): boolean {
@@ -180,7 +179,7 @@ export class Policies {
   /** The project's effective data retention (its own, or the organization's for `organization_default`). */
   retentionOf(projectId: string): string {
     const s = this.current;
-    return effectiveRetention(s.retention.get(projectId), s.retention.get(s.organizationId));
+    return effectiveRetention(s.retention.get(projectId), s.organizationId === null ? undefined : s.retention.get(s.organizationId));
   }
 
   /** Zero data retention (plain or enhanced): forward `store: false`, keep no response IDs or payloads. */
@@ -189,7 +188,7 @@ export class Policies {
   }
 
   /** @internal The snapshot's limits and recorded spend, for the spend guard. */
-  spendState(): { limits: Map<string, number>; organizationId: string; recorded: RecordedSpend } {
+  spendState(): { limits: Map<string, number>; organizationId: string | null; recorded: RecordedSpend } {
     return { limits: this.current.spendLimits, organizationId: this.current.organizationId, recorded: this.recorded };
   }
 }
@@ -205,7 +204,7 @@ export class SpendGuard {
     private readonly options: PoliciesOptions,
   ) {}
 
-  private floors(recorded: RecordedSpend, month: string, scopeId: string, organizationId: string): number {
+  private floors(recorded: RecordedSpend, month: string, scopeId: string, organizationId: string | null): number {
     if (recorded.month !== month) return 0;
     return scopeId === organizationId ? recorded.total : (recorded.byProject.get(scopeId) ?? 0);
   }
@@ -225,13 +224,13 @@ export class SpendGuard {
   async admit(projectId: string, maxCostUsd: number): Promise<SpendAdmission> {
     const { limits, organizationId, recorded } = this.policies.spendState();
     const projectLimit = limits.get(projectId);
-    const orgLimit = limits.get(organizationId);
+    const orgLimit = organizationId === null ? undefined : limits.get(organizationId);
     if (projectLimit === undefined && orgLimit === undefined) return { ok: true, reservation: null };
     const nowMs = this.options.clock.nowMs();
     const month = monthKey(Math.floor(nowMs / 1000));
     const scopes = [];
     if (projectLimit !== undefined) scopes.push({ scopeId: projectId, limit: projectLimit * MICROS_PER_CENT, floor: this.floors(recorded, month, projectId, organizationId) });
-    if (orgLimit !== undefined) scopes.push({ scopeId: organizationId, limit: orgLimit * MICROS_PER_CENT, floor: this.floors(recorded, month, organizationId, organizationId) });
+    if (orgLimit !== undefined && organizationId !== null) scopes.push({ scopeId: organizationId, limit: orgLimit * MICROS_PER_CENT, floor: this.floors(recorded, month, organizationId, organizationId) });
     const id = randomUUID();
     const amount = Math.ceil(Math.max(0, maxCostUsd) * MICROS_PER_USD);
     const result = await this.options.counter.reserve(id, month, scopes, amount, nowMs + (this.options.reservationTtlMs ?? 600_000), nowMs);

@@ -6,7 +6,7 @@ import type {
   SpendAlertTable,
   SpendLimitTable,
 } from '../../platform/db/tables/policies.js';
-import type { Executor } from '../../platform/context.js';
+import type { Executor } from '../../platform/db/database.js';
 
 export type SpendLimitRow = Selectable<SpendLimitTable>;
 export type SpendAlertRow = Selectable<SpendAlertTable>;
@@ -24,8 +24,15 @@ export async function policyVersion(db: Executor): Promise<number> {
   return Number(row?.version ?? 0);
 }
 
+/** The organization's ID (null before the first start's bootstrap). */
+export async function findOrganizationId(db: Executor): Promise<string | null> {
+  return (await db.selectFrom('organization').select('id').executeTakeFirst())?.id ?? null;
+}
+
 export async function organizationId(db: Executor): Promise<string> {
-  return (await db.selectFrom('organization').select('id').executeTakeFirstOrThrow()).id;
+  const id = await findOrganizationId(db);
+  if (id === null) throw new Error('the organization does not exist yet (bootstrap runs at the first start)');
+  return id;
 }
 
 // Spend limits

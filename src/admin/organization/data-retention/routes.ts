@@ -1,14 +1,13 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { principalOf } from '../../auth.js';
-import type { AppContext } from '../../../platform/context.js';
+import type { AdminServices } from '../../services.js';
 import { errorResponses } from '../../../platform/schemas.js';
 import { OrganizationDataRetention, UpdateOrganizationDataRetentionBody } from './schemas.js';
-import { DataRetentionService } from './service.js';
 
 const tags = ['Data retention'];
 
-export default function organizationDataRetentionRoutes(app: App, ctx: AppContext): void {
-  const service = new DataRetentionService(ctx);
+export default function organizationDataRetentionRoutes(app: App, services: AdminServices): void {
+  const service = services.dataRetention;
 
   app.get('/organization/data_retention', {
     schema: { operationId: 'retrieve-organization-data-retention', tags, response: { 200: OrganizationDataRetention, ...errorResponses } },

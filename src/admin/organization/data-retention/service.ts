@@ -1,7 +1,8 @@
 import { DEFAULT_ORGANIZATION_RETENTION, DEFAULT_PROJECT_RETENTION } from '../../../core/policies/retention.js';
 import * as repo from '../../../core/policies/repository.js';
 import type { Principal } from '../../../core/keys/principal.js';
-import { type AppContext, inTransaction } from '../../../platform/context.js';
+import { inTransaction } from '../../../core/context.js';
+import type { Core } from '../../../core/index.js';
 import { badRequest } from '../../../platform/errors.js';
 import { type PolicyScope, recordPolicyChange, resolveScope } from '../policy-scope.js';
 import type { DataRetention, DataRetentionOf, OrganizationRetentionType, ProjectRetentionType, UpdateDataRetentionBody } from './schemas.js';
@@ -14,7 +15,7 @@ function toRetention(scope: PolicyScope, type: string | undefined): DataRetentio
 
 /** Data retention controls of the organization (`projectId` undefined) or of a project. */
 export class DataRetentionService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: Core) {}
 
   async retrieve<P extends string | undefined>(projectId: P): Promise<DataRetentionOf<P>> {
     const scope = await resolveScope(this.ctx.db, projectId, false);

@@ -1,14 +1,13 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { principalOf } from '../../auth.js';
-import type { AppContext } from '../../../platform/context.js';
+import type { AdminServices } from '../../services.js';
 import { errorResponses } from '../../../platform/schemas.js';
 import { AlertIdParams, ListSpendAlertsQuery, OrganizationSpendAlert, OrganizationSpendAlertDeleted, OrganizationSpendAlertList, SpendAlertBody } from './schemas.js';
-import { SpendAlertsService } from './service.js';
 
 const tags = ['Spend alerts'];
 
-export default function organizationSpendAlertRoutes(app: App, ctx: AppContext): void {
-  const service = new SpendAlertsService(ctx);
+export default function organizationSpendAlertRoutes(app: App, services: AdminServices): void {
+  const service = services.spendAlerts;
 
   app.get('/organization/spend_alerts', {
     schema: { operationId: 'list-organization-spend-alerts', tags, querystring: ListSpendAlertsQuery, response: { 200: OrganizationSpendAlertList, ...errorResponses } },

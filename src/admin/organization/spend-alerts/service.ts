@@ -1,7 +1,8 @@
 import type { SpendAlertRow } from '../../../core/policies/repository.js';
 import * as repo from '../../../core/policies/repository.js';
 import type { Principal } from '../../../core/keys/principal.js';
-import { type AppContext, inTransaction } from '../../../platform/context.js';
+import { inTransaction } from '../../../core/context.js';
+import type { Core } from '../../../core/index.js';
 import { notFound } from '../../../platform/errors.js';
 import { newId } from '../../../platform/ids.js';
 import { listEnvelope, pageBySeq } from '../../../platform/pagination.js';
@@ -25,7 +26,7 @@ const auditAlert = (id: string, body: SpendAlertBody) => ({ id, threshold_amount
 
 /** Spend alerts of the organization (`projectId` undefined) or of a project. Alert IDs belong to one scope. */
 export class SpendAlertsService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: Core) {}
 
   async list<P extends string | undefined>(projectId: P, query: ListSpendAlertsQuery): Promise<Page<SpendAlertOf<P>>> {
     const scope = await resolveScope(this.ctx.db, projectId, false);

@@ -1,14 +1,13 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { principalOf } from '../../auth.js';
-import type { AppContext } from '../../../platform/context.js';
+import type { AdminServices } from '../../services.js';
 import { errorResponses } from '../../../platform/schemas.js';
 import { OrganizationSpendLimit, OrganizationSpendLimitDeleted, UpdateSpendLimitBody } from './schemas.js';
-import { SpendLimitService } from './service.js';
 
 const tags = ['Spend limits'];
 
-export default function organizationSpendLimitRoutes(app: App, ctx: AppContext): void {
-  const service = new SpendLimitService(ctx);
+export default function organizationSpendLimitRoutes(app: App, services: AdminServices): void {
+  const service = services.spendLimits;
 
   app.get('/organization/spend_limit', {
     schema: { operationId: 'Getorganizationspendlimit', tags, response: { 200: OrganizationSpendLimit, ...errorResponses } },

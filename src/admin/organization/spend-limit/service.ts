@@ -1,7 +1,8 @@
 import type { SpendLimitRow } from '../../../core/policies/repository.js';
 import * as repo from '../../../core/policies/repository.js';
 import type { Principal } from '../../../core/keys/principal.js';
-import { type AppContext, inTransaction } from '../../../platform/context.js';
+import { inTransaction } from '../../../core/context.js';
+import type { Core } from '../../../core/index.js';
 import { ApiError } from '../../../platform/errors.js';
 import { type PolicyScope, recordPolicyChange, resolveScope } from '../policy-scope.js';
 import type { SpendLimit, SpendLimitDeletedOf, SpendLimitOf, UpdateSpendLimitBody } from './schemas.js';
@@ -17,7 +18,7 @@ const noLimit = (scope: PolicyScope) =>
 
 /** Hard spend limits of the organization (`projectId` undefined) or of a project. */
 export class SpendLimitService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: Core) {}
 
   private async toResource(scope: PolicyScope, row: SpendLimitRow): Promise<SpendLimit> {
     const threshold = Number(row.threshold_amount);

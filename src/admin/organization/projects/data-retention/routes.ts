@@ -1,15 +1,14 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { ProjectIdParams } from '../schemas.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { ProjectDataRetention, UpdateProjectDataRetentionBody } from '../../data-retention/schemas.js';
-import { DataRetentionService } from '../../data-retention/service.js';
 
 const tags = ['Data retention'];
 
-export default function projectDataRetentionRoutes(app: App, ctx: AppContext): void {
-  const service = new DataRetentionService(ctx);
+export default function projectDataRetentionRoutes(app: App, services: AdminServices): void {
+  const service = services.dataRetention;
 
   app.get('/organization/projects/:project_id/data_retention', {
     schema: { operationId: 'retrieve-project-data-retention', tags, params: ProjectIdParams, response: { 200: ProjectDataRetention, ...errorResponses } },

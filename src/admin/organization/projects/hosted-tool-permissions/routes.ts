@@ -1,15 +1,14 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { ProjectIdParams } from '../schemas.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { HostedToolPermissions, UpdateHostedToolPermissionsBody } from './schemas.js';
-import { HostedToolPermissionsService } from './service.js';
 
 const tags = ['Hosted tools'];
 
-export default function projectHostedToolPermissionsRoutes(app: App, ctx: AppContext): void {
-  const service = new HostedToolPermissionsService(ctx);
+export default function projectHostedToolPermissionsRoutes(app: App, services: AdminServices): void {
+  const service = services.hostedToolPermissions;
 
   app.get('/organization/projects/:project_id/hosted_tool_permissions', {
     schema: { operationId: 'retrieve-project-hosted-tool-permissions', tags, params: ProjectIdParams, response: { 200: HostedToolPermissions, ...errorResponses } },

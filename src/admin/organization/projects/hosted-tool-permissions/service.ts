@@ -2,7 +2,8 @@ import type { HostedToolPermissionsRow } from '../../../../core/policies/reposit
 import * as repo from '../../../../core/policies/repository.js';
 import { HOSTED_TOOLS, type HostedTool } from '../../../../core/policies/tools.js';
 import type { Principal } from '../../../../core/keys/principal.js';
-import { type AppContext, inTransaction } from '../../../../platform/context.js';
+import { inTransaction } from '../../../../core/context.js';
+import type { Core } from '../../../../core/index.js';
 import { recordPolicyChange, resolveScope } from '../../policy-scope.js';
 import type { HostedToolPermissions, UpdateHostedToolPermissionsBody } from './schemas.js';
 
@@ -12,7 +13,7 @@ function toPermissions(row: HostedToolPermissionsRow | undefined): HostedToolPer
 
 /** A project's hosted tools: all enabled until disabled. */
 export class HostedToolPermissionsService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: Core) {}
 
   async retrieve(projectId: string): Promise<HostedToolPermissions> {
     const scope = await resolveScope(this.ctx.db, projectId, false);

@@ -1,15 +1,14 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { ProjectIdParams } from '../schemas.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { ModelPermissions, ModelPermissionsDeleted, UpdateModelPermissionsBody } from './schemas.js';
-import { ModelPermissionsService } from './service.js';
 
 const tags = ['Projects'];
 
-export default function projectModelPermissionsRoutes(app: App, ctx: AppContext): void {
-  const service = new ModelPermissionsService(ctx);
+export default function projectModelPermissionsRoutes(app: App, services: AdminServices): void {
+  const service = services.modelPermissions;
 
   app.get('/organization/projects/:project_id/model_permissions', {
     schema: { operationId: 'retrieve-project-model-permissions', tags, params: ProjectIdParams, response: { 200: ModelPermissions, ...errorResponses } },

@@ -1,6 +1,7 @@
 import * as repo from '../../../../core/policies/repository.js';
 import type { Principal } from '../../../../core/keys/principal.js';
-import { type AppContext, inTransaction } from '../../../../platform/context.js';
+import { inTransaction } from '../../../../core/context.js';
+import type { Core } from '../../../../core/index.js';
 import { badRequest } from '../../../../platform/errors.js';
 import { recordPolicyChange, resolveScope } from '../../policy-scope.js';
 import type { ModelPermissions, UpdateModelPermissionsBody } from './schemas.js';
@@ -10,7 +11,7 @@ const unrestricted: ModelPermissions = { object: 'project.model_permissions', mo
 
 /** A project's model allow list or deny list. Model IDs must be in the model catalog. */
 export class ModelPermissionsService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: Core) {}
 
   async retrieve(projectId: string): Promise<ModelPermissions> {
     const scope = await resolveScope(this.ctx.db, projectId, false);

@@ -1,15 +1,14 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { ProjectIdParams } from '../schemas.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { ListSpendAlertsQuery, ProjectAlertIdParams, ProjectSpendAlert, ProjectSpendAlertDeleted, ProjectSpendAlertList, SpendAlertBody } from '../../spend-alerts/schemas.js';
-import { SpendAlertsService } from '../../spend-alerts/service.js';
 
 const tags = ['Spend alerts'];
 
-export default function projectSpendAlertRoutes(app: App, ctx: AppContext): void {
-  const service = new SpendAlertsService(ctx);
+export default function projectSpendAlertRoutes(app: App, services: AdminServices): void {
+  const service = services.spendAlerts;
 
   app.get('/organization/projects/:project_id/spend_alerts', {
     schema: { operationId: 'list-project-spend-alerts', tags, params: ProjectIdParams, querystring: ListSpendAlertsQuery, response: { 200: ProjectSpendAlertList, ...errorResponses } },

@@ -1,15 +1,14 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { ProjectIdParams } from '../schemas.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { ProjectSpendLimit, ProjectSpendLimitDeleted, UpdateSpendLimitBody } from '../../spend-limit/schemas.js';
-import { SpendLimitService } from '../../spend-limit/service.js';
 
 const tags = ['Spend limits'];
 
-export default function projectSpendLimitRoutes(app: App, ctx: AppContext): void {
-  const service = new SpendLimitService(ctx);
+export default function projectSpendLimitRoutes(app: App, services: AdminServices): void {
+  const service = services.spendLimits;
 
   app.get('/organization/projects/:project_id/spend_limit', {
     schema: { operationId: 'Getprojectspendlimit', tags, params: ProjectIdParams, response: { 200: ProjectSpendLimit, ...errorResponses } },
