@@ -6,6 +6,7 @@ import { systemClock } from './platform/clock.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { loadRoutes } from './gateway/upstreams.js';
+import { RedisSpendCounter } from './core/policies/spend-counter-redis.js';
 
 /** The process: config → database (migrated) → catalog → compose (core services → live tables → admin API + gateway) → bootstrap → listen; SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
     clock: systemClock,
     catalog,
     usageCacheBytes: config.usageCacheBytes,
+    // With REDIS_URL, replicas share one spend counter (hard spend limits hold across them).
+    spendCounter: config.redisUrl ? new RedisSpendCounter(config.redisUrl) : undefined,
     live: { url: config.databaseUrl, onError: (err) => process.stderr.write(`orgplane: refreshing keys or limits failed: ${String(err)}\n`) },
     gateway: { routes, redisUrl: config.redisUrl, bodyLimit: config.gatewayBodyLimit },
     bodyLimit: config.bodyLimit,

@@ -21,6 +21,8 @@ export interface AdmissionRequest {
   audioBytes: number;
   /** Response headers every answer to this request carries (checks add theirs). */
   headers: Record<string, string>;
+  /** Set by a check that changed `body` (e.g. data retention forcing `store: false`): the body is forwarded re-serialized. */
+  rewrite?: boolean;
 }
 
 /** How the request ended, for checks that reserved something at admission. */

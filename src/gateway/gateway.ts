@@ -25,6 +25,8 @@ export interface GatewayOptions {
   checks: AdmissionCheck[];
   /** The access log: one line per request. */
   log: FastifyBaseLogger;
+  /** Whether a project may use a model (its model permissions); absent: every model. */
+  modelAllowed?: (projectId: string, model: string) => boolean;
   random?: () => number;
 }
 
@@ -67,11 +69,12 @@ export class Gateway {
     return this.o.routes;
   }
 
-  /** Catalog models with a route (what `GET /v1/models` lists). */
-  servedModels(): CatalogModel[] {
+  /** Catalog models with a route (what `GET /v1/models` lists), of those the project may use when it is given. */
+  servedModels(projectId?: string | null): CatalogModel[] {
     const routes = this.o.routes;
     if (!routes) return [];
-    return this.o.catalog.models.filter((m) => routes.models.has(m.id) || routes.models.has('*'));
+    const allowed = projectId && this.o.modelAllowed ? this.o.modelAllowed : null;
+    return this.o.catalog.models.filter((m) => (routes.models.has(m.id) || routes.models.has('*')) && (!allowed || allowed(projectId!, m.id)));
   }
 
   /** The catalog model and its route, or 404 `model_not_found`. */
@@ -155,7 +158,7 @@ export class Gateway {
     c.res.on('close', onClose);
     let outcome: { status: number; upstream: string; usage: TrafficUsage | null } = { status: 0, upstream: '-', usage: null };
     try {
-      outcome = await this.forward(c, { body, boundary, model, targets, strip, stream }, headers, ac.signal);
+      outcome = await this.forward(c, { body, boundary, model, targets, strip, stream, rewrite: admission.rewrite === true }, headers, ac.signal);
     } finally {
       c.res.off('close', onClose);
       const succeeded = outcome.status >= 200 && outcome.status < 300;
@@ -178,7 +181,7 @@ export class Gateway {
   /** Sends the request to each target in turn until one answers (falling back only before any byte reached the client), and relays the answer. */
   private async forward(
     c: ModelCall,
-    r: { body: Record<string, any> | undefined; boundary: string | null; model: CatalogModel; targets: readonly RouteTarget[]; strip: boolean; stream: boolean },
+    r: { body: Record<string, any> | undefined; boundary: string | null; model: CatalogModel; targets: readonly RouteTarget[]; strip: boolean; stream: boolean; rewrite: boolean },
     headers: Record<string, string>,
     signal: AbortSignal,
   ): Promise<{ status: number; upstream: string; usage: TrafficUsage | null }> {
@@ -334,10 +337,10 @@ export function missingPermission(permission: string, projectId: string): ApiErr
 }
 
 /** The body for one target: as the client sent it unless the model is renamed there or usage must be asked for. */
-function payload(c: ModelCall, r: { body: Record<string, any> | undefined; boundary: string | null; strip: boolean }, target: RouteTarget): Buffer {
+function payload(c: ModelCall, r: { body: Record<string, any> | undefined; boundary: string | null; strip: boolean; rewrite: boolean }, target: RouteTarget): Buffer {
   const rename = target.model !== '' && target.upstream.azureApiVersion === null ? target.model : null;
   if (r.body) {
-    if (!rename && !r.strip) return c.raw;
+    if (!rename && !r.strip && !r.rewrite) return c.raw;
     const next = { ...r.body };
     if (rename) next.model = rename;
     if (r.strip) next.stream_options = { ...(r.body.stream_options ?? {}), include_usage: true };

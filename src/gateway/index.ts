@@ -7,6 +7,7 @@ import type { Core } from '../core/index.js';
 import { ApiError } from '../platform/errors.js';
 import { type AdmissionCheck, RateLimitCheck } from './admission.js';
 import { Gateway } from './gateway.js';
+import { policyChecks } from './policy-checks.js';
 import { ResponseOwners } from './response-owners.js';
 import { gatewayRoutes } from './routes.js';
 import type { Routes } from './upstreams.js';
@@ -45,9 +46,12 @@ export class DataPlane {
     });
     this.owners = new ResponseOwners(ctx.database, () => ctx.clock.now(), (err) => log.error({ err }, 'response owner not stored'));
     this.buckets = o.redisUrl ? new RedisBuckets(o.redisUrl, o.redisPrefix) : new MemoryBuckets(() => ctx.clock.nowMs());
-    this.checks = [new RateLimitCheck(live.limits, this.buckets), ...(o.extraChecks ?? [])];
+    // Permissions and retention before the rate limits (a refused request takes no tokens), spend limits after them.
+    const [models, tools, retention, spend] = policyChecks(ctx.policies, () => ctx.catalog);
+    this.checks = [models, tools, retention, new RateLimitCheck(live.limits, this.buckets), spend, ...(o.extraChecks ?? [])];
     this.gateway = new Gateway({
       catalog: ctx.catalog, clock: ctx.clock, keys: live.keys, recorder: this.recorder, owners: this.owners, routes: o.routes, checks: this.checks, log, random: o.random,
+      modelAllowed: (projectId, model) => ctx.policies.modelAllowed(projectId, model),
     });
   }
 

@@ -209,6 +209,12 @@ export class SpendGuard {
     return scopeId === organizationId ? recorded.total : (recorded.byProject.get(scopeId) ?? 0);
   }
 
+  /** Whether a hard spend limit applies to the project's requests (its own or the organization's). */
+  limited(projectId: string): boolean {
+    const { limits, organizationId } = this.policies.spendState();
+    return limits.has(projectId) || (organizationId !== null && limits.has(organizationId));
+  }
+
   /** Month-to-date spend of a scope in cents, read from the database now (for the admin API). */
   async monthToDateCents(scope: PolicyScopeRef): Promise<number> {
     const recorded = await this.policies.readRecordedSpend();
