@@ -6,7 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
 import { loadRoutes, type Routes } from '../../src/gateway/upstreams.js';
 import { createProject, seedUser } from '../helpers/fixtures.js';
-import type { TestServer } from '../helpers/harness.js';
+import { type TestServer, PG_URL } from '../helpers/harness.js';
+import { buildApp, type AppOptions } from '../../src/admin/app.js';
+import { LiveTables } from '../../src/core/live.js';
+import { openDatabase } from '../../src/platform/db/database.js';
+import { contextOf } from '../../src/platform/context.js';
 
 /** Writes a routes file (YAML) and loads it as orgplane does at start, with these environment variables. */
 export function routesFrom(yaml: string, env: Record<string, string> = {}): Routes {
@@ -55,4 +59,14 @@ export async function usageTotals(s: TestServer, kind: string, projectId: string
     }
   }
   return totals;
+}
+
+/** A second orgplane instance (a replica) on the same database as `s`, with its own in-memory tables. */
+export async function startReplica(s: TestServer, gateway: AppOptions['gateway']) {
+  const database = s.dialect === 'sqlite' ? await openDatabase(s.databaseUrl) : await openDatabase(PG_URL, { pgSchema: s.database.schema });
+  const ctx = contextOf(database, s.clock, s.ctx.catalog);
+  const live = await new LiveTables(ctx).start(database, PG_URL);
+  const app = await buildApp({ ctx, live, gateway, logger: process.env.REPLICA_LOG ? { level: 'error', file: process.env.REPLICA_LOG } : false, onClose: () => database.close() });
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, live, baseUrl, close: () => app.close() };
 }
