@@ -71,7 +71,9 @@ export async function resolveKey(db: Kysely<DB>, secret: string): Promise<Resolv
  * main thread then never waits, blocked, for the database lock while a bulk write commits.
  */
 async function touchKey(db: Kysely<DB>, writer: SqliteWriter | undefined, keyId: string, now: number): Promise<void> {
-  const update = db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).compile();
+  // Never backwards: concurrent writes of different seconds may commit in either order.
+  const update = db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now)])).compile();
   await runWriteScript(db, writer, [{ sql: update.sql, parameters: [...update.parameters] }], { statements: 0, rows: 0 });
 }
 
