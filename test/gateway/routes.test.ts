@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { AdmissionCheck } from '../../src/gateway/admission.js';
 import { attemptOrder, loadRoutes, RoutesError } from '../../src/gateway/upstreams.js';
+import { ApiError } from '../../src/platform/errors.js';
 import { type MockUpstream, startMockUpstream } from '../../src/mock-upstream/server.js';
 import { TestServer } from '../helpers/harness.js';
 import { projectWithKey, routesFrom, sdk } from './helpers.js';
@@ -89,5 +91,50 @@ describe('an Azure OpenAI style upstream', () => {
     assert.equal(req.path, '/openai/deployments/my-deployment/chat/completions?api-version=2024-10-21');
     assert.equal(req.headers['api-key'], 'azure-secret');
     assert.equal(req.headers.authorization, undefined);
+  });
+});
+
+describe('admission checks added after the rate limits (the interface policies plug into)', () => {
+  let mock: MockUpstream;
+  let s: TestServer;
+  const settled: boolean[] = [];
+  before(async () => {
+    mock = await startMockUpstream({ port: 0 });
+    const check: AdmissionCheck = {
+      name: 'test-policy',
+      admit(r) {
+        if (r.model.id === 'gpt-4o') throw new ApiError(403, `Model ${r.model.id} is not allowed in project ${r.projectId}.`, 'invalid_request_error', 'model', 'model_not_allowed');
+        r.headers['x-policy'] = 'checked';
+        if (r.body && r.path === '/responses') {
+          r.body.store = false;
+          r.bodyChanged = true;
+          r.keepResponseId = false;
+        }
+        return { settle: (outcome) => void settled.push(outcome.succeeded) };
+      },
+    };
+    s = await new TestServer('sqlite', {
+      routes: routesFrom(`upstreams:\n  m: { base_url: "${mock.url}" }\nmodels:\n  "*": [m]\n`),
+      extraChecks: [check],
+      modelVisible: (_project, model) => model !== 'gpt-4o',
+    }).start();
+  });
+  after(async () => {
+    await s.stop();
+    await mock.close();
+  });
+
+  it('refuse, add headers, rewrite the body, forbid keeping response IDs, filter the model list', async () => {
+    const p = await projectWithKey(s, 'Policies');
+    const client = sdk(s, p.key);
+    await assert.rejects(client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }), (err: any) => err.status === 403 && err.code === 'model_not_allowed');
+    const { response } = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+    assert.equal(response.headers.get('x-policy'), 'checked');
+    assert.deepEqual(settled, [true]);
+    const created = await client.responses.create({ model: 'gpt-4o-mini', input: 'forget me' });
+    assert.equal((mock.received.at(-1)!.json as any).store, false);
+    await assert.rejects(client.responses.retrieve(created.id), (err: any) => err.status === 404);
+    const models = (await client.models.list()).data.map((m) => m.id);
+    assert.ok(models.includes('gpt-4o-mini') && !models.includes('gpt-4o'));
   });
 });
