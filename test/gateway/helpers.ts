@@ -7,10 +7,8 @@ import OpenAI from 'openai';
 import { loadRoutes, type Routes } from '../../src/gateway/upstreams.js';
 import { createProject, seedUser } from '../helpers/fixtures.js';
 import { type TestServer, PG_URL } from '../helpers/harness.js';
-import { buildApp, type AppOptions } from '../../src/admin/app.js';
-import { LiveTables } from '../../src/core/live.js';
+import { compose, type ComposeOptions } from '../../src/compose.js';
 import { openDatabase } from '../../src/platform/db/database.js';
-import { contextOf } from '../../src/platform/context.js';
 
 /** Writes a routes file (YAML) and loads it as orgplane does at start, with these environment variables. */
 export function routesFrom(yaml: string, env: Record<string, string> = {}): Routes {
@@ -62,11 +60,9 @@ export async function usageTotals(s: TestServer, kind: string, projectId: string
 }
 
 /** A second orgplane instance (a replica) on the same database as `s`, with its own in-memory tables. */
-export async function startReplica(s: TestServer, gateway: AppOptions['gateway']) {
+export async function startReplica(s: TestServer, gateway: ComposeOptions['gateway']) {
   const database = s.dialect === 'sqlite' ? await openDatabase(s.databaseUrl) : await openDatabase(PG_URL, { pgSchema: s.database.schema });
-  const ctx = contextOf(database, s.clock, s.ctx.catalog);
-  const live = await new LiveTables(ctx).start(database, PG_URL);
-  const app = await buildApp({ ctx, live, gateway, logger: process.env.REPLICA_LOG ? { level: 'error', file: process.env.REPLICA_LOG } : false, onClose: () => database.close() });
+  const { admin: app, live } = await compose({ database, clock: s.clock, catalog: s.ctx.catalog, live: { url: PG_URL }, gateway, onClose: () => database.close() });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { app, live, baseUrl, close: () => app.close() };
+  return { app, live: live!, baseUrl, close: () => app.close() };
 }
