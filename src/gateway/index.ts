@@ -25,6 +25,8 @@ export interface DataPlaneOptions {
   bodyLimit?: number;
   /** Checks that run after the rate limits (policies). */
   extraChecks?: AdmissionCheck[];
+  /** Whether a project may see a model in `GET /v1/models` (policies). */
+  modelVisible?: (projectId: string, modelId: string) => boolean;
   random?: () => number;
 }
 
@@ -51,7 +53,8 @@ export class DataPlane {
     this.checks = [models, tools, retention, new RateLimitCheck(live.limits, this.buckets), spend, ...(o.extraChecks ?? [])];
     this.gateway = new Gateway({
       catalog: ctx.catalog, clock: ctx.clock, keys: live.keys, recorder: this.recorder, owners: this.owners, routes: o.routes, checks: this.checks, log, random: o.random,
-      modelAllowed: (projectId, model) => ctx.policies.modelAllowed(projectId, model),
+      // A project's model permissions decide what GET /v1/models lists to it.
+      modelVisible: o.modelVisible ?? ((projectId, model) => ctx.policies.modelAllowed(projectId, model)),
     });
   }
 

@@ -60,9 +60,10 @@ export class DataRetentionCheck implements AdmissionCheck {
 
   admit(r: AdmissionRequest): void {
     if (!r.body || !STORING.has(r.path) || !this.policies.zeroDataRetention(r.projectId)) return;
+    r.keepResponseId = false;
     if (r.body.store !== false) {
       r.body.store = false;
-      r.rewrite = true;
+      r.bodyChanged = true;
     }
   }
 }
