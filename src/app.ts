@@ -7,6 +7,7 @@ import qs from 'qs';
 import { requireAdminKey } from './shared/auth/hook.js';
 import type { AppContext } from './shared/context.js';
 import { installErrorHandlers } from './shared/errors.js';
+import { acceptJsonOnly } from './shared/http.js';
 import { validatorCompiler } from './shared/validation.js';
 import { adminModules } from './modules/index.js';
 
@@ -41,6 +42,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandlers(app);
+  acceptJsonOnly(app as unknown as FastifyInstance);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

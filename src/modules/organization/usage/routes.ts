@@ -63,6 +63,7 @@ export default function usageRoutes(app: App, ctx: AppContext): void {
   // outside the JavaScript heap, so a batch waiting for its turn costs the garbage collector
   // nothing), and the ingestion service parses and validates it when the batch's turn comes.
   app.register(async (plugin) => {
+    plugin.removeContentTypeParser('application/json');
     plugin.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     const scoped: App = plugin.withTypeProvider<TypeBoxTypeProvider>();
     scoped.post('/organization/usage/records', {
