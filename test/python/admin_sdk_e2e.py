@@ -127,8 +127,11 @@ check(sa_key.value.startswith("sk-svcacct-"), "second key")
 keys = ids(call("list-project-api-keys", org.projects.api_keys, "list", project.id, limit=1))
 check(sa_key.id in keys and sa.api_key.id in keys, f"project keys {keys}")
 call("retrieve-project-api-key", org.projects.api_keys, "retrieve", sa_key.id, project_id=project.id)
-check(call("delete-project-api-key", org.projects.api_keys, "delete", sa_key.id, project_id=project.id).deleted, "key deleted")
-expect_error(openai.NotFoundError, lambda: org.projects.api_keys.delete(sa_key.id, project_id=project.id))
+expect_error(openai.BadRequestError, lambda: org.projects.api_keys.delete(sa_key.id, project_id=project.id))
+# A user-owned project key is an orgplane extension (created over plain HTTP); the SDK deletes it.
+user_key = extension_post(f"/organization/projects/{project.id}/api_keys", {"name": "laptop", "user_id": user_id})
+check(call("delete-project-api-key", org.projects.api_keys, "delete", user_key["id"], project_id=project.id).deleted, "key deleted")
+expect_error(openai.NotFoundError, lambda: org.projects.api_keys.delete(user_key["id"], project_id=project.id))
 check(call("delete-project-service-account", org.projects.service_accounts, "delete", sa.id, project_id=project.id).deleted, "sa deleted")
 expect_error(openai.NotFoundError, lambda: org.projects.service_accounts.delete(sa.id, project_id=project.id))
 
@@ -153,7 +156,7 @@ call("retrieve-group-user", org.groups.users, "retrieve", user_id, group_id=grou
 check(ids(call("list-group-users", org.groups.users, "list", group.id)) == [user_id], "group users")
 
 # --- roles and role assignments -----------------------------------------------------------------
-role = call("create-role", org.roles, "create", role_name="Auditor", permissions=["api.organization.read"], description="reads")
+role = call("create-role", org.roles, "create", role_name="Auditor", permissions=["api.groups.read"], description="reads")
 call("retrieve-role", org.roles, "retrieve", role.id)
 check(call("update-role", org.roles, "update", role.id, description="reads more").description == "reads more", "role updated")
 check(role.id in ids(call("list-roles", org.roles, "list", limit=2)), "roles listed")
@@ -166,7 +169,7 @@ call("retrieve-group-role", org.groups.roles, "retrieve", role.id, group_id=grou
 call("list-group-role-assignments", org.groups.roles, "list", group.id)
 call("unassign-group-role", org.groups.roles, "delete", role.id, group_id=group.id)
 
-prole = call("create-project-role", org.projects.roles, "create", project.id, role_name="Runner", permissions=["api.model.request"])
+prole = call("create-project-role", org.projects.roles, "create", project.id, role_name="Runner", permissions=["api.model.request", "api.model.read"])
 call("retrieve-project-role", org.projects.roles, "retrieve", prole.id, project_id=project.id)
 call("update-project-role", org.projects.roles, "update", prole.id, project_id=project.id, role_name="Runner 2")
 check(prole.id in ids(call("list-project-roles", org.projects.roles, "list", project.id, limit=2)), "project roles listed")

@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { UserTable } from '../../../db/tables/foundation.js';
 import type { Executor } from '../../../shared/context.js';
 import { pageBySeq, type PageRequest } from '../../../shared/pagination.js';
@@ -11,12 +11,12 @@ export async function findUser(db: Executor, id: string): Promise<UserRow | unde
 
 /** The member with this email address, compared case-insensitively. */
 export async function findUserByEmail(db: Executor, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+  return db.selectFrom('users').selectAll().where(sql<string>`lower(email)`, '=', sql<string>`lower(${email})`).executeTakeFirst();
 }
 
 export async function listUsers(db: Executor, page: PageRequest, emails?: string[]) {
   let q = db.selectFrom('users').selectAll();
-  if (emails?.length) q = q.where(sql<string>`lower(email)`, 'in', emails.map((e) => e.toLowerCase()));
+  if (emails?.length) q = q.where(sql<string>`lower(email)`, 'in', emails.map((e) => sql<string>`lower(${e})`));
   return pageBySeq(db, q, { ...page, seqRef: 'users.seq', cursorTable: 'users' });
 }
 
@@ -30,12 +30,14 @@ export async function ownerIds(db: Executor, lock: boolean): Promise<string[]> {
   return (await q.execute()).map((r) => r.id);
 }
 
-export async function insertUser(db: Executor, row: Omit<UserRow, 'seq'>): Promise<void> {
+export async function insertUser(db: Executor, row: Insertable<UserTable>): Promise<void> {
   await db.insertInto('users').values(row).execute();
 }
 
-export async function updateUserRole(db: Executor, id: string, role: UserRow['role']): Promise<void> {
-  await db.updateTable('users').set({ role }).where('id', '=', id).execute();
+export type UserChanges = Partial<Pick<UserRow, 'role' | 'technical_level' | 'developer_persona'>>;
+
+export async function updateUser(db: Executor, id: string, changes: UserChanges): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute();
 }
 
 /** Number of admin keys owned by anyone but this user. */
