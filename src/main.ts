@@ -3,7 +3,7 @@ import { loadCatalog } from './core/catalog/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
-import { bootstrapOrganization } from './core/bootstrap/service.js';
+import { bootstrapOrganization, configuredKeyProblem } from './core/bootstrap/service.js';
 import { systemClock } from './platform/clock.js';
 import { contextOf } from './platform/context.js';
 
@@ -22,6 +22,13 @@ async function main(): Promise<void> {
         `  Default project: ${boot.defaultProjectId}\n` +
         `  Admin API key (shown once, store it now): ${boot.adminKey}\n\n`,
     );
+  }
+  if (!boot && config.bootstrapAdminKey) {
+    const problem = await configuredKeyProblem(ctx, config.bootstrapAdminKey);
+    if (problem) {
+      await database.close();
+      throw new ConfigError(problem);
+    }
   }
 
   const app = await buildApp({

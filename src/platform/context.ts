@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { lockOrganization } from './db/locks.js';
 import type { ModelCatalog } from '../core/catalog/index.js';
 import type { Database, DialectName } from './db/database.js';
 import type { SqliteReader } from './db/sqlite-reader.js';
@@ -30,11 +31,19 @@ export function contextOf(database: Database, clock: Clock, catalog: ModelCatalo
 export type Executor = Kysely<DB> | Transaction<DB>;
 
 /**
- * Runs `fn` in one transaction: a mutation and its audit event commit together or not at all. With
- * a SQLite writer thread, the transaction runs while that thread holds no write lock (so that the
- * main thread never waits for it, blocked).
+ * Runs `fn` in one transaction: a mutation and its audit event commit together or not at all. The
+ * transaction first takes the organization lock (platform/db/locks.ts), so the Administration API's
+ * mutations run one at a time on PostgreSQL as on SQLite: every rule a mutation checks against
+ * other rows (the last owner, the last live admin key, one pending invite per email, …) still holds
+ * when it commits, and of two requests deleting the same object the second finds it gone (404).
+ * With a SQLite writer thread, the transaction runs while that thread holds no write lock (so that
+ * the main thread never waits for it, blocked).
  */
 export function inTransaction<T>(ctx: AppContext, fn: (tx: Transaction<DB>) => Promise<T>): Promise<T> {
-  const run = () => ctx.db.transaction().execute(fn);
+  const run = () =>
+    ctx.db.transaction().execute(async (tx) => {
+      await lockOrganization(tx);
+      return fn(tx);
+    });
   return ctx.writer ? ctx.writer.exclusive(run) : run();
 }

@@ -1,6 +1,8 @@
 import { issueKey } from '../keys/store.js';
 import { type AppContext, inTransaction } from '../../platform/context.js';
 import { newId } from '../../platform/ids.js';
+import { lockOrganization } from '../../platform/db/locks.js';
+import { resolveKey } from '../keys/store.js';
 import * as repo from './repository.js';
 
 export interface BootstrapResult {
@@ -24,6 +26,9 @@ export interface BootstrapOptions {
  */
 export async function bootstrapOrganization(ctx: AppContext, opts: BootstrapOptions = {}): Promise<BootstrapResult | undefined> {
   return inTransaction(ctx, async (tx) => {
+    // Replicas starting together on an empty database: one creates the organization, the others
+    // wait here and then find it.
+    await lockOrganization(tx);
     if (await repo.organizationExists(tx)) return undefined;
     const now = ctx.clock.now();
     const organizationId = newId('organization');
@@ -40,4 +45,21 @@ export async function bootstrapOrganization(ctx: AppContext, opts: BootstrapOpti
     }, opts.adminKey);
     return { organizationId, ownerUserId, defaultProjectId, adminKey: value };
   });
+}
+
+/**
+ * Start-up check for a database that was already bootstrapped: a configured ORGPLANE_ADMIN_KEY must
+ * be one of its live admin keys. Otherwise (another replica bootstrapped the database with another
+ * key, or the key was deleted or has expired) the reason is returned, so that the server says so
+ * at start instead of answering every request with 401.
+ */
+export async function configuredKeyProblem(ctx: AppContext, adminKey: string): Promise<string | undefined> {
+  const resolved = await resolveKey(ctx.db, adminKey);
+  if (!resolved || resolved.principal.kind !== 'admin') {
+    return 'ORGPLANE_ADMIN_KEY is not an admin key of the organization already in this database (it was bootstrapped with another key, or the key was deleted). Unset ORGPLANE_ADMIN_KEY, or set it to one of that organization\'s admin keys.';
+  }
+  if (resolved.expiresAt !== null && resolved.expiresAt <= ctx.clock.now()) {
+    return 'ORGPLANE_ADMIN_KEY is an admin key of this database\'s organization, but it has expired. Unset ORGPLANE_ADMIN_KEY, or set it to a live admin key.';
+  }
+  return undefined;
 }

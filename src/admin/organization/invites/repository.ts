@@ -43,6 +43,8 @@ export async function markAccepted(db: Executor, id: string, now: number): Promi
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function deleteInvite(db: Executor, id: string): Promise<void> {
-  await db.deleteFrom('invites').where('id', '=', id).execute();
+/** Deletes the invite unless it has been accepted; false when there was no such invite to delete. */
+export async function deleteInvite(db: Executor, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('invites').where('id', '=', id).where('status', '!=', 'accepted').executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
 }

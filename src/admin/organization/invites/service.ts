@@ -134,7 +134,7 @@ export class InvitesService {
     return inTransaction(this.ctx, async (tx) => {
       const invite = await this.requireInvite(tx, id);
       if (invite.status === 'accepted') throw badRequest(`Invite '${id}' has already been accepted and cannot be deleted.`, 'invite_id', 'invite_accepted');
-      await repo.deleteInvite(tx, id);
+      if (!(await repo.deleteInvite(tx, id))) throw notFound('invite', id, 'invite_id');
       await writeAudit(tx, this.ctx.clock, actor, { type: 'invite.deleted', resourceId: id, details: { id } });
       return { object: 'organization.invite.deleted' as const, id, deleted: true };
     });

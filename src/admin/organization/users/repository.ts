@@ -20,14 +20,9 @@ export async function listUsers(db: Executor, page: PageRequest, emails?: string
   return pageBySeq(db, q, { ...page, seqRef: 'users.seq', cursorTable: 'users' });
 }
 
-/**
- * IDs of the organization's owners. With `lock` (PostgreSQL), their rows stay locked until the
- * transaction ends, so two concurrent demotions or removals cannot both see another owner left.
- */
-export async function ownerIds(db: Executor, lock: boolean): Promise<string[]> {
-  let q = db.selectFrom('users').select('id').where('role', '=', 'owner');
-  if (lock) q = q.forUpdate();
-  return (await q.execute()).map((r) => r.id);
+/** IDs of the organization's owners (read under the organization lock: see inTransaction). */
+export async function ownerIds(db: Executor): Promise<string[]> {
+  return (await db.selectFrom('users').select('id').where('role', '=', 'owner').execute()).map((r) => r.id);
 }
 
 export async function insertUser(db: Executor, row: Insertable<UserTable>): Promise<void> {
@@ -40,13 +35,14 @@ export async function updateUser(db: Executor, id: string, changes: UserChanges)
   await db.updateTable('users').set(changes).where('id', '=', id).execute();
 }
 
-/** Number of admin keys owned by anyone but this user. */
-export async function countOtherAdminKeys(db: Executor, userId: string): Promise<number> {
+/** Number of live (unexpired) admin keys owned by anyone but this user. */
+export async function countOtherLiveAdminKeys(db: Executor, userId: string, now: number): Promise<number> {
   const row = await db
     .selectFrom('api_keys')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('kind', '=', 'admin')
     .where((eb) => eb.or([eb('owner_type', '!=', 'user'), eb('owner_id', '!=', userId)]))
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -55,7 +51,8 @@ export async function countOtherAdminKeys(db: Executor, userId: string): Promise
  * Removes a user. Their API keys (admin and project) are deleted here; project memberships and
  * every other row referencing the user go with it through ON DELETE CASCADE.
  */
-export async function deleteUser(db: Executor, id: string): Promise<void> {
+export async function deleteUser(db: Executor, id: string): Promise<boolean> {
   await db.deleteFrom('api_keys').where('owner_type', '=', 'user').where('owner_id', '=', id).execute();
-  await db.deleteFrom('users').where('id', '=', id).execute();
+  const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
 }

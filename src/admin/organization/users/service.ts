@@ -34,9 +34,9 @@ export class UsersService {
     return toUser(await requireUser(this.ctx.db, id));
   }
 
-  /** True when `userId` is the organization's only owner (owner rows locked on PostgreSQL). */
+  /** True when `userId` is the organization's only owner. */
   private async isLastOwner(tx: Executor, userId: string): Promise<boolean> {
-    const owners = await repo.ownerIds(tx, this.ctx.dialect === 'postgres');
+    const owners = await repo.ownerIds(tx);
     return owners.length === 1 && owners[0] === userId;
   }
 
@@ -83,10 +83,10 @@ export class UsersService {
       if (row.role === 'owner' && (await this.isLastOwner(tx, id))) {
         throw badRequest('The last owner of the organization cannot be removed; make another user an owner first.', 'user_id', 'last_owner');
       }
-      if ((await repo.countOtherAdminKeys(tx, id)) === 0) {
+      if ((await repo.countOtherLiveAdminKeys(tx, id, this.ctx.clock.now())) === 0) {
         throw badRequest('This user owns every admin API key of the organization; removing them would revoke all of them. Create an admin key owned by another user first.', 'user_id', 'last_admin_key');
       }
-      await repo.deleteUser(tx, id);
+      if (!(await repo.deleteUser(tx, id))) throw notFound('user', id, 'user_id');
       await writeAudit(tx, this.ctx.clock, actor, { type: 'user.deleted', resourceId: id, details: { id } });
       return { object: 'organization.user.deleted' as const, id, deleted: true };
     });

@@ -41,8 +41,10 @@ export function listProjectKeys(db: Executor, projectId: string, access: OwnerAc
   return pageBySeq(db, q, { ...page, seqRef: 'k.seq', cursorTable: 'api_keys' });
 }
 
-export async function deleteKey(db: Executor, id: string): Promise<void> {
-  await db.deleteFrom('api_keys').where('id', '=', id).execute();
+/** Deletes the key; false when it was already gone. */
+export async function deleteKey(db: Executor, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('api_keys').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
 }
 
 /** Deletes the keys an owner holds, in one project or (without `projectId`) everywhere. */
