@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { loadCatalog } from '../../src/core/catalog/index.js';
 import { openDatabase } from '../../src/platform/db/database.js';
+import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { runWriteScript } from '../../src/platform/db/write-script.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { contextOf, inTransaction } from '../../src/platform/context.js';
@@ -15,6 +16,7 @@ describe('SQLite writer thread', () => {
     const dir = mkdtempSync(join(tmpdir(), 'orgplane-writer-'));
     const database = await openDatabase(`sqlite:${join(dir, 'writer.db')}`);
     try {
+      await migrateToLatest(database); // orgplane's tables: inTransaction takes the organization lock
       await sql`create table t (x integer not null)`.execute(database.db);
       const ctx = contextOf(database, systemClock, await loadCatalog());
       // A batch that holds the write lock for a while: it counts to three million to insert one row.
