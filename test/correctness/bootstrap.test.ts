@@ -17,15 +17,16 @@ import { DIALECTS, PG_URL } from '../helpers/harness.js';
  */
 const REPLICAS = 4;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** `n` distinct free ports (all held until every one is known, so none is handed out twice). */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
     const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
+    srv.listen(0, '127.0.0.1', () => resolve(srv));
     srv.on('error', reject);
-  });
+  })));
+  const ports = servers.map((srv) => (srv.address() as { port: number }).port);
+  await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(resolve))));
+  return ports;
 }
 
 interface Replica {
@@ -36,8 +37,7 @@ interface Replica {
   exited: Promise<number | null>;
 }
 
-async function startReplica(databaseUrl: string, key: string, email: string): Promise<Replica> {
-  const port = await freePort();
+function startReplica(databaseUrl: string, port: number, key: string, email: string): Replica {
   let out = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', ORGPLANE_ADMIN_KEY: key, ORGPLANE_OWNER_EMAIL: email },
@@ -114,7 +114,8 @@ for (const dialect of DIALECTS) {
 
     it(`${REPLICAS} replicas with different keys and owners: one organization; the others refuse to start, saying why`, async () => {
       const { url, open } = await emptyDatabase();
-      const replicas = await Promise.all(Array.from({ length: REPLICAS }, (_, i) => startReplica(url, adminKey(), `owner${i}@example.com`)));
+      const ports = await freePorts(REPLICAS);
+      const replicas = ports.map((port, i) => startReplica(url, port, adminKey(), `owner${i}@example.com`));
       cleanup.push(() => replicas.forEach((r) => r.child.kill('SIGKILL')));
       const results = await Promise.all(replicas.map(outcome));
       const ready = replicas.filter((_, i) => results[i] === 'ready');
@@ -135,7 +136,7 @@ for (const dialect of DIALECTS) {
     it(`${REPLICAS} replicas with the same key: all serve, one organization`, async () => {
       const { url, open } = await emptyDatabase();
       const key = adminKey();
-      const replicas = await Promise.all(Array.from({ length: REPLICAS }, () => startReplica(url, key, 'owner@example.com')));
+      const replicas = (await freePorts(REPLICAS)).map((port) => startReplica(url, port, key, 'owner@example.com'));
       cleanup.push(() => replicas.forEach((r) => r.child.kill('SIGKILL')));
       const results = await Promise.all(replicas.map(outcome));
       assert.deepEqual(results, replicas.map(() => 'ready'), replicas.map((r) => r.output()).join('\n---\n'));
