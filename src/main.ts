@@ -6,9 +6,12 @@ import { migrateToLatest } from './platform/db/migrate.js';
 import { bootstrapOrganization, configuredKeyProblem } from './core/bootstrap/service.js';
 import { systemClock } from './platform/clock.js';
 import { contextOf } from './platform/context.js';
+import { LiveTables } from './core/live.js';
+import { loadRoutes } from './gateway/upstreams.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const routes = loadRoutes(process.env);
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
   const catalog = await loadCatalog(config.modelCatalogPath);
@@ -31,8 +34,11 @@ async function main(): Promise<void> {
     }
   }
 
+  const live = await new LiveTables(ctx).start(database, config.databaseUrl, (err) => process.stderr.write(`orgplane: refreshing keys or limits failed: ${String(err)}\n`));
   const app = await buildApp({
     ctx,
+    live,
+    gateway: { routes, redisUrl: config.redisUrl, bodyLimit: config.gatewayBodyLimit },
     bodyLimit: config.bodyLimit,
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     onClose: () => database.close(),
