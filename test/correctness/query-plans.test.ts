@@ -4,7 +4,7 @@ import { type CompiledQuery, type Kysely, type KyselyPlugin, type RootOperationN
 import { countOtherLiveAdminKeys, deleteKey, findAdminKey } from '../../src/admin/organization/admin-api-keys/repository.js';
 import { defaultProjectId, deleteInvite, findPendingInvite, markExpired } from '../../src/admin/organization/invites/repository.js';
 import { countOtherLiveAdminKeys as countOtherUsersAdminKeys, findUserByEmail, listUsers, ownerIds } from '../../src/admin/organization/users/repository.js';
-import { resolveKey } from '../../src/core/keys/store.js';
+import { KeyService } from '../../src/core/keys/index.js';
 import type { DB } from '../../src/platform/db/schema.js';
 import { forEachDialect, type TestServer } from '../helpers/harness.js';
 
@@ -38,7 +38,7 @@ const HOT_LOOKUPS: Array<[string, (db: Kysely<DB>, s: TestServer) => Promise<unk
   ['live admin keys of other users (user removal)', (db, s) => countOtherUsersAdminKeys(db, 'user-x', s.clock.now())],
   ['admin key by ID', (db) => findAdminKey(db, 'key_x')],
   ['delete a key', (db) => deleteKey(db, 'key_x')],
-  ['key by hash (every request)', (db) => resolveKey(db, 'sk-admin-nothing')],
+  ['key by hash (every request)', (db, s) => new KeyService({ ...s.ctx, db } as never).resolve('sk-admin-nothing')],
 ];
 
 async function plan(s: TestServer, query: CompiledQuery): Promise<string[]> {

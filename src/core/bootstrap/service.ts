@@ -1,8 +1,7 @@
-import { issueKey } from '../keys/store.js';
-import { type AppContext, inTransaction } from '../../platform/context.js';
+import { issueKey } from '../keys/index.js';
+import { type AppContext, inTransaction } from '../../core/context.js';
 import { newId } from '../../platform/ids.js';
-import { lockOrganization } from '../../platform/db/locks.js';
-import { resolveKey } from '../keys/store.js';
+import type { Core } from '../index.js';
 import * as repo from './repository.js';
 
 export interface BootstrapResult {
@@ -26,9 +25,8 @@ export interface BootstrapOptions {
  */
 export async function bootstrapOrganization(ctx: AppContext, opts: BootstrapOptions = {}): Promise<BootstrapResult | undefined> {
   return inTransaction(ctx, async (tx) => {
-    // Replicas starting together on an empty database: one creates the organization, the others
-    // wait here and then find it.
-    await lockOrganization(tx);
+    // Replicas starting together on an empty database: inTransaction's organization lock (which
+    // works on an empty database too) lets one create the organization; the others then find it.
     if (await repo.organizationExists(tx)) return undefined;
     const now = ctx.clock.now();
     const organizationId = newId('organization');
@@ -53,13 +51,8 @@ export async function bootstrapOrganization(ctx: AppContext, opts: BootstrapOpti
  * key, or the key was deleted or has expired) the reason is returned, so that the server says so
  * at start instead of answering every request with 401.
  */
-export async function configuredKeyProblem(ctx: AppContext, adminKey: string): Promise<string | undefined> {
-  const resolved = await resolveKey(ctx.db, adminKey);
-  if (!resolved || resolved.principal.kind !== 'admin') {
-    return 'ORGPLANE_ADMIN_KEY is not an admin key of the organization already in this database (it was bootstrapped with another key, or the key was deleted). Unset ORGPLANE_ADMIN_KEY, or set it to one of that organization\'s admin keys.';
-  }
-  if (resolved.expiresAt !== null && resolved.expiresAt <= ctx.clock.now()) {
-    return 'ORGPLANE_ADMIN_KEY is an admin key of this database\'s organization, but it has expired. Unset ORGPLANE_ADMIN_KEY, or set it to a live admin key.';
-  }
-  return undefined;
+export async function configuredKeyProblem(core: Core, adminKey: string): Promise<string | undefined> {
+  const resolved = await core.keys.resolve(adminKey);
+  if (resolved && resolved.principal.kind === 'admin') return undefined;
+  return 'ORGPLANE_ADMIN_KEY is not an admin key of the organization already in this database (it was bootstrapped with another key, or the key was deleted or has expired). Unset ORGPLANE_ADMIN_KEY, or set it to a live admin key of that organization.';
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { isPostgres } from './migration-helpers.js';
+import { isPostgres } from './dialect.js';
 
 /**
  * Serialises the transactions that check an organization-wide rule and then write (the last owner,

@@ -1,7 +1,9 @@
+import { lockRows } from '../../../platform/db/database.js';
 import { type Insertable, type Selectable, sql } from 'kysely';
 import type { UserTable } from '../../../platform/db/tables/foundation.js';
-import type { Executor } from '../../../platform/context.js';
+import type { Executor } from '../../../core/context.js';
 import { pageBySeq, type PageRequest } from '../../../platform/pagination.js';
+import { deleteOwnerKeys } from '../../../core/keys/store.js';
 
 export type UserRow = Selectable<UserTable>;
 
@@ -20,9 +22,12 @@ export async function listUsers(db: Executor, page: PageRequest, emails?: string
   return pageBySeq(db, q, { ...page, seqRef: 'users.seq', cursorTable: 'users' });
 }
 
-/** IDs of the organization's owners (read under the organization lock: see inTransaction). */
+/**
+ * IDs of the organization's owners, their rows locked until the transaction ends (inTransaction's
+ * organization lock already serialises the mutations that read them).
+ */
 export async function ownerIds(db: Executor): Promise<string[]> {
-  return (await db.selectFrom('users').select('id').where('role', '=', 'owner').execute()).map((r) => r.id);
+  return (await lockRows(db, db.selectFrom('users').select('id').where('role', '=', 'owner')).execute()).map((r) => r.id);
 }
 
 export async function insertUser(db: Executor, row: Insertable<UserTable>): Promise<void> {
@@ -52,7 +57,7 @@ export async function countOtherLiveAdminKeys(db: Executor, userId: string, now:
  * every other row referencing the user go with it through ON DELETE CASCADE.
  */
 export async function deleteUser(db: Executor, id: string): Promise<boolean> {
-  await db.deleteFrom('api_keys').where('owner_type', '=', 'user').where('owner_id', '=', id).execute();
+  await deleteOwnerKeys(db, 'user', id);
   const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }
