@@ -20,8 +20,8 @@ export interface AppContext {
 /**
  * Runs `fn` in one transaction (see Database.transaction): a mutation and its audit event commit
  * together or not at all. The transaction first takes the organization lock
- * (platform/db/locks.ts), so the Administration API's mutations run one at a time on PostgreSQL as
- * on SQLite, across replicas too: every rule a mutation checks against other rows (the last owner,
+ * (platform/db/locks.ts), so the Administration API's mutations run one at a time, on every
+ * database and across replicas: every rule a mutation checks against other rows (the last owner,
  * the last live admin key, one pending invite per email, …) still holds when it commits, and of two
  * requests deleting the same object the second finds it gone (404).
  */

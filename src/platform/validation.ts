@@ -4,12 +4,12 @@ import type { FastifySchemaCompiler } from 'fastify';
 
 const common: Options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false };
 
-/** The largest integer orgplane accepts anywhere: exact in JavaScript, inside PostgreSQL's bigint. */
+/** The largest integer orgplane accepts anywhere: exact in JavaScript, and inside a 64-bit integer column. */
 export const MAX_INTEGER = Number.MAX_SAFE_INTEGER;
 
 /**
  * Input the databases cannot store is refused by validation, before any query: every string the
- * schemas declare is checked for NUL characters (PostgreSQL's text cannot hold them) and every
+ * schemas declare is checked for NUL characters (a text column of some databases cannot hold them) and every
  * integer for a value outside ±MAX_INTEGER (beyond bigint, or not exact). The keywords are added to
  * each schema node at compile time (see `guarded`), so no route has to ask for them.
  */
