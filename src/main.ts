@@ -1,6 +1,6 @@
 import { compose } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
-import { bootstrapOrganization } from './core/bootstrap/service.js';
+import { bootstrapOrganization, configuredKeyProblem } from './core/bootstrap/service.js';
 import { loadCatalog } from './core/catalog/index.js';
 import { systemClock } from './platform/clock.js';
 import { openDatabase } from './platform/db/database.js';
@@ -38,6 +38,13 @@ async function main(): Promise<void> {
         `  Default project: ${boot.defaultProjectId}\n` +
         `  Admin API key (shown once, store it now): ${boot.adminKey}\n\n`,
     );
+  }
+  if (!boot && config.bootstrapAdminKey) {
+    const problem = await configuredKeyProblem(core, config.bootstrapAdminKey);
+    if (problem) {
+      await app.close();
+      throw new ConfigError(problem);
+    }
   }
 
   let closing = false;

@@ -9,6 +9,7 @@ import { consolePlugin } from '../console/plugin.js';
 import { ConsoleSessions } from '../console/sessions.js';
 import type { Core } from '../core/index.js';
 import { installErrorHandlers } from '../platform/errors.js';
+import { acceptJsonOnly } from '../platform/http.js';
 import { validatorCompiler } from '../platform/validation.js';
 import type { App } from './app-type.js';
 import { requirePermission } from './access.js';
@@ -60,6 +61,7 @@ export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): 
 
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandlers(app);
+  acceptJsonOnly(app as unknown as FastifyInstance);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

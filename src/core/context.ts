@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, Executor } from '../platform/db/database.js';
+import { lockOrganization } from '../platform/db/locks.js';
 import type { DB } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import type { ModelCatalog } from './catalog/index.js';
@@ -16,7 +17,17 @@ export interface AppContext {
   catalog: ModelCatalog;
 }
 
-/** Runs `fn` in one transaction (see Database.transaction): a mutation and its audit event commit together or not at all. */
+/**
+ * Runs `fn` in one transaction (see Database.transaction): a mutation and its audit event commit
+ * together or not at all. The transaction first takes the organization lock
+ * (platform/db/locks.ts), so the Administration API's mutations run one at a time, on every
+ * database and across replicas: every rule a mutation checks against other rows (the last owner,
+ * the last live admin key, one pending invite per email, …) still holds when it commits, and of two
+ * requests deleting the same object the second finds it gone (404).
+ */
 export function inTransaction<T>(ctx: AppContext, fn: (tx: Transaction<DB>) => Promise<T>): Promise<T> {
-  return ctx.database.transaction(fn);
+  return ctx.database.transaction(async (tx) => {
+    await lockOrganization(tx);
+    return fn(tx);
+  });
 }

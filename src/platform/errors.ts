@@ -97,6 +97,14 @@ export function validationError(errors: AjvError[], context: string): ApiError {
       const allowed = (err.params.allowedValues as unknown[] | undefined) ?? [err.params.allowedValue];
       return badRequest(`Invalid value for '${param}': expected one of ${allowed.map((v) => `'${String(v)}'`).join(', ')}.`, param, 'invalid_value');
     }
+    case 'storableString': {
+      const param = paramFromPath(err.instancePath);
+      return badRequest(`Invalid value for '${param ?? context}': NUL characters (\\u0000) are not allowed.`, param, 'invalid_value');
+    }
+    case 'storableInteger': {
+      const param = paramFromPath(err.instancePath);
+      return badRequest(`Invalid value for '${param ?? context}': integers must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}.`, param, 'invalid_value');
+    }
     default: {
       const param = paramFromPath(err.instancePath);
       return badRequest(`Invalid value for '${param ?? context}': ${err.message ?? 'invalid'}.`, param, 'invalid_value');

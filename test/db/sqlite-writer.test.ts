@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/platform/db/database.js';
+import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { runWriteScript } from '../../src/platform/db/write-script.js';
 
 describe('SQLite writer thread', () => {
@@ -12,6 +13,7 @@ describe('SQLite writer thread', () => {
     const dir = mkdtempSync(join(tmpdir(), 'orgplane-writer-'));
     const database = await openDatabase(`sqlite:${join(dir, 'writer.db')}`);
     try {
+      await migrateToLatest(database); // orgplane's tables: inTransaction takes the organization lock
       await sql`create table t (x integer not null)`.execute(database.db);
       // A batch that holds the write lock for a while: it counts to three million to insert one row.
       const slow = runWriteScript(database.db, database.writer, [{

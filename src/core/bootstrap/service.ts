@@ -1,6 +1,7 @@
 import { issueKey } from '../keys/index.js';
 import { type AppContext, inTransaction } from '../../core/context.js';
 import { newId } from '../../platform/ids.js';
+import type { Core } from '../index.js';
 import * as repo from './repository.js';
 
 export interface BootstrapResult {
@@ -24,6 +25,8 @@ export interface BootstrapOptions {
  */
 export async function bootstrapOrganization(ctx: AppContext, opts: BootstrapOptions = {}): Promise<BootstrapResult | undefined> {
   return inTransaction(ctx, async (tx) => {
+    // Replicas starting together on an empty database: inTransaction's organization lock (which
+    // works on an empty database too) lets one create the organization; the others then find it.
     if (await repo.organizationExists(tx)) return undefined;
     const now = ctx.clock.now();
     const organizationId = newId('organization');
@@ -40,4 +43,16 @@ export async function bootstrapOrganization(ctx: AppContext, opts: BootstrapOpti
     }, opts.adminKey);
     return { organizationId, ownerUserId, defaultProjectId, adminKey: value };
   });
+}
+
+/**
+ * Start-up check for a database that was already bootstrapped: a configured ORGPLANE_ADMIN_KEY must
+ * be one of its live admin keys. Otherwise (another replica bootstrapped the database with another
+ * key, or the key was deleted or has expired) the reason is returned, so that the server says so
+ * at start instead of answering every request with 401.
+ */
+export async function configuredKeyProblem(core: Core, adminKey: string): Promise<string | undefined> {
+  const resolved = await core.keys.resolve(adminKey);
+  if (resolved && resolved.principal.kind === 'admin') return undefined;
+  return 'ORGPLANE_ADMIN_KEY is not an admin key of the organization already in this database (it was bootstrapped with another key, or the key was deleted or has expired). Unset ORGPLANE_ADMIN_KEY, or set it to a live admin key of that organization.';
 }

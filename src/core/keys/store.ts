@@ -17,8 +17,10 @@ export function keysWithOwner(db: Executor) {
     ]);
 }
 
-export async function deleteKey(db: Executor, id: string): Promise<void> {
-  await db.deleteFrom('api_keys').where('id', '=', id).execute();
+/** Deletes the key; false when it was already gone (the caller answers 404: a race's loser logs nothing). */
+export async function deleteKey(db: Executor, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('api_keys').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
 }
 
 /** Deletes the keys an owner holds, in one project or (without `projectId`) everywhere. */

@@ -19,7 +19,14 @@ export function listAdminKeys(db: Executor, page: PageRequest) {
   return pageBySeq(db, adminKeysWithOwner(db), { ...page, seqRef: 'k.seq', cursorTable: 'api_keys' });
 }
 
-export async function countAdminKeys(db: Executor): Promise<number> {
-  const row = await db.selectFrom('api_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'admin').executeTakeFirstOrThrow();
+/** Admin keys other than `exceptId` that still work at `now`: not expired. */
+export async function countOtherLiveAdminKeys(db: Executor, exceptId: string, now: number): Promise<number> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('kind', '=', 'admin')
+    .where('id', '!=', exceptId)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

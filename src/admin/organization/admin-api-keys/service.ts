@@ -59,15 +59,18 @@ export class AdminApiKeysService {
     });
   }
 
-  /** Deleting the last admin key is refused: it would lock everyone out of the Administration API. */
+  /**
+   * Deleting the last live (unexpired) admin key is refused: it would lock everyone out of the
+   * Administration API. Expired keys do not count: they open nothing.
+   */
   async delete(actor: Principal, id: string) {
     return inTransaction(this.ctx, async (tx) => {
       const row = await repo.findAdminKey(tx, id);
       if (!row) throw notFound('admin API key', id, 'key_id');
-      if ((await repo.countAdminKeys(tx)) <= 1) {
-        throw badRequest('The last admin API key of the organization cannot be deleted; create another one first.', 'key_id', 'last_admin_key');
+      if ((await repo.countOtherLiveAdminKeys(tx, id, this.ctx.clock.now())) === 0) {
+        throw badRequest('The last live admin API key of the organization cannot be deleted; create another one first.', 'key_id', 'last_admin_key');
       }
-      await repo.deleteKey(tx, id);
+      if (!(await repo.deleteKey(tx, id))) throw notFound('admin API key', id, 'key_id');
       await writeAudit(tx, this.ctx.clock, actor, { type: 'api_key.deleted', resourceId: id, details: { id } });
       return { id, object: 'organization.admin_api_key.deleted' as const, deleted: true };
     });

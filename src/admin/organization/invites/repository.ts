@@ -9,15 +9,19 @@ export async function findInvite(db: Executor, id: string): Promise<InviteRow | 
   return db.selectFrom('invites').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** A pending invite for this email (case-insensitive) that has not expired at `now`. */
-export async function findOpenInvite(db: Executor, email: string, now: number): Promise<InviteRow | undefined> {
+/** The pending invite for this email (case-insensitive; at most one, by a unique index), expired or not. */
+export async function findPendingInvite(db: Executor, email: string): Promise<InviteRow | undefined> {
   return db
     .selectFrom('invites')
     .selectAll()
-    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .where(sql<string>`lower(email)`, '=', sql<string>`lower(${email})`)
     .where('status', '=', 'pending')
-    .where('expires_at', '>', now)
     .executeTakeFirst();
+}
+
+/** Retires a pending invite that has expired, so that the email can be invited again. */
+export async function markExpired(db: Executor, id: string): Promise<void> {
+  await db.updateTable('invites').set({ status: 'expired' }).where('id', '=', id).where('status', '=', 'pending').execute();
 }
 
 export async function listInvites(db: Executor, page: PageRequest) {
@@ -39,6 +43,8 @@ export async function markAccepted(db: Executor, id: string, now: number): Promi
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function deleteInvite(db: Executor, id: string): Promise<void> {
-  await db.deleteFrom('invites').where('id', '=', id).execute();
+/** Deletes the invite unless it has been accepted; false when there was no such invite to delete. */
+export async function deleteInvite(db: Executor, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('invites').where('id', '=', id).where('status', '!=', 'accepted').executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
 }

@@ -77,8 +77,9 @@ export class InvitesService {
       if (await findUserByEmail(tx, body.email)) {
         throw conflict(`'${body.email}' is already a member of the organization.`, 'email', 'user_exists');
       }
-      const open = await repo.findOpenInvite(tx, body.email, now);
-      if (open) throw conflict(`'${body.email}' already has a pending invite ('${open.id}').`, 'email', 'invite_exists');
+      const pending = await repo.findPendingInvite(tx, body.email);
+      if (pending && statusAt(pending, now) === 'pending') throw conflict(`'${body.email}' already has a pending invite ('${pending.id}').`, 'email', 'invite_exists');
+      if (pending) await repo.markExpired(tx, pending.id);
       const row: Omit<repo.InviteRow, 'seq'> = {
         id: newId('invite'),
         email: body.email,
@@ -125,7 +126,7 @@ export class InvitesService {
       await insertUser(tx, user);
       for (const p of projects) await insertProjectUser(tx, { project_id: p.id, user_id: user.id, role: p.role, added_at: now });
       await writeAudit(tx, this.ctx.clock, actor, { type: 'invite.accepted', resourceId: id, details: { id } });
-      return toUser({ ...user, seq: 0 });
+      return toUser({ ...user, technical_level: null, developer_persona: null, seq: 0 });
     });
   }
 
@@ -134,7 +135,7 @@ export class InvitesService {
     return inTransaction(this.ctx, async (tx) => {
       const invite = await this.requireInvite(tx, id);
       if (invite.status === 'accepted') throw badRequest(`Invite '${id}' has already been accepted and cannot be deleted.`, 'invite_id', 'invite_accepted');
-      await repo.deleteInvite(tx, id);
+      if (!(await repo.deleteInvite(tx, id))) throw notFound('invite', id, 'invite_id');
       await writeAudit(tx, this.ctx.clock, actor, { type: 'invite.deleted', resourceId: id, details: { id } });
       return { object: 'organization.invite.deleted' as const, id, deleted: true };
     });

@@ -68,6 +68,7 @@ export default function usageRoutes(app: App, { core }: AdminServices): void {
   // nothing), and parses and checks it when the batch's turn comes in the ingestion service.
   const envelope = validatorCompiler({ schema: IngestEnvelope, method: 'POST', url: '', httpPart: 'body' }) as Validator;
   app.register(async (plugin) => {
+    plugin.removeContentTypeParser('application/json');
     plugin.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     const scoped: App = plugin.withTypeProvider<TypeBoxTypeProvider>();
     scoped.post('/organization/usage/records', {

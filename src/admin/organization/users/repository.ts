@@ -1,5 +1,5 @@
 import { lockRows } from '../../../platform/db/database.js';
-import { type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { UserTable } from '../../../platform/db/tables/foundation.js';
 import type { Executor } from '../../../core/context.js';
 import { pageBySeq, type PageRequest } from '../../../platform/pagination.js';
@@ -13,38 +13,41 @@ export async function findUser(db: Executor, id: string): Promise<UserRow | unde
 
 /** The member with this email address, compared case-insensitively. */
 export async function findUserByEmail(db: Executor, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+  return db.selectFrom('users').selectAll().where(sql<string>`lower(email)`, '=', sql<string>`lower(${email})`).executeTakeFirst();
 }
 
 export async function listUsers(db: Executor, page: PageRequest, emails?: string[]) {
   let q = db.selectFrom('users').selectAll();
-  if (emails?.length) q = q.where(sql<string>`lower(email)`, 'in', emails.map((e) => e.toLowerCase()));
+  if (emails?.length) q = q.where(sql<string>`lower(email)`, 'in', emails.map((e) => sql<string>`lower(${e})`));
   return pageBySeq(db, q, { ...page, seqRef: 'users.seq', cursorTable: 'users' });
 }
 
 /**
- * IDs of the organization's owners, their rows locked until the transaction ends, so two
- * concurrent demotions or removals cannot both see another owner left.
+ * IDs of the organization's owners, their rows locked until the transaction ends (inTransaction's
+ * organization lock already serialises the mutations that read them).
  */
 export async function ownerIds(db: Executor): Promise<string[]> {
   return (await lockRows(db, db.selectFrom('users').select('id').where('role', '=', 'owner')).execute()).map((r) => r.id);
 }
 
-export async function insertUser(db: Executor, row: Omit<UserRow, 'seq'>): Promise<void> {
+export async function insertUser(db: Executor, row: Insertable<UserTable>): Promise<void> {
   await db.insertInto('users').values(row).execute();
 }
 
-export async function updateUserRole(db: Executor, id: string, role: UserRow['role']): Promise<void> {
-  await db.updateTable('users').set({ role }).where('id', '=', id).execute();
+export type UserChanges = Partial<Pick<UserRow, 'role' | 'technical_level' | 'developer_persona'>>;
+
+export async function updateUser(db: Executor, id: string, changes: UserChanges): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute();
 }
 
-/** Number of admin keys owned by anyone but this user. */
-export async function countOtherAdminKeys(db: Executor, userId: string): Promise<number> {
+/** Number of live (unexpired) admin keys owned by anyone but this user. */
+export async function countOtherLiveAdminKeys(db: Executor, userId: string, now: number): Promise<number> {
   const row = await db
     .selectFrom('api_keys')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('kind', '=', 'admin')
     .where((eb) => eb.or([eb('owner_type', '!=', 'user'), eb('owner_id', '!=', userId)]))
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -53,7 +56,8 @@ export async function countOtherAdminKeys(db: Executor, userId: string): Promise
  * Removes a user. Their API keys (admin and project) are deleted here; project memberships and
  * every other row referencing the user go with it through ON DELETE CASCADE.
  */
-export async function deleteUser(db: Executor, id: string): Promise<void> {
+export async function deleteUser(db: Executor, id: string): Promise<boolean> {
   await deleteOwnerKeys(db, 'user', id);
-  await db.deleteFrom('users').where('id', '=', id).execute();
+  const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
 }

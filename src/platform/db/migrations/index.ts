@@ -8,7 +8,8 @@ import * as pgJsonNumbers from './0006_pg_json_numbers.js';
 import * as gateway from './0007_gateway.js';
 import * as consoleSessions from './0008_console_sessions.js';
 import * as changeSequences from './0009_change_sequences.js';
-import * as policies from './0010_policies.js';
+import * as correctnessIndexes from './0010_correctness_indexes.js';
+import * as policies from './0011_policies.js';
 
 /**
  * All schema migrations, in order. Names sort lexically; append new ones with the next number.
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0007_gateway': gateway,
   '0008_console_sessions': consoleSessions,
   '0009_change_sequences': changeSequences,
-  '0010_policies': policies,
+  '0010_correctness_indexes': correctnessIndexes,
+  '0011_policies': policies,
 };

@@ -16,6 +16,9 @@ export interface UserTable {
   email: string;
   role: 'owner' | 'reader';
   added_at: number;
+  /** modify-user profile fields: stored and returned, nothing else depends on them. */
+  technical_level: string | null;
+  developer_persona: string | null;
 }
 
 export interface InviteTable {
@@ -23,7 +26,8 @@ export interface InviteTable {
   id: string;
   email: string;
   role: 'owner' | 'reader';
-  status: 'pending' | 'accepted';
+  /** `expired`: a pending invite past `expires_at`, retired when the email is invited again. */
+  status: 'pending' | 'accepted' | 'expired';
   created_at: number;
   expires_at: number;
   accepted_at: number | null;

@@ -84,7 +84,7 @@ export class ProjectApiKeysService {
       if (row.owner_type === 'service_account') {
         throw badRequest(`API key '${keyId}' belongs to a service account and cannot be deleted on its own; delete the service account instead.`, 'api_key_id', 'service_account_key');
       }
-      await repo.deleteKey(tx, keyId);
+      if (!(await repo.deleteKey(tx, keyId))) throw notFound('project API key', keyId, 'api_key_id');
       await writeAudit(tx, this.ctx.clock, actor, { type: 'api_key.deleted', resourceId: keyId, project: auditProject(project), details: { id: keyId } });
       return { object: 'organization.project.api_key.deleted' as const, id: keyId, deleted: true };
     });

@@ -22,6 +22,8 @@ export async function updateServiceAccount(db: Executor, id: string, changes: Pa
   await db.updateTable('service_accounts').set(changes).where('id', '=', id).execute();
 }
 
-export async function deleteServiceAccount(db: Executor, id: string): Promise<void> {
-  await db.deleteFrom('service_accounts').where('id', '=', id).execute();
+/** Deletes the service account; false when it was already gone. */
+export async function deleteServiceAccount(db: Executor, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('service_accounts').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
 }

@@ -94,7 +94,7 @@ export class ServiceAccountsService {
       const project = await requireActiveProject(tx, projectId);
       await requireServiceAccount(tx, projectId, id);
       await deleteOwnerKeys(tx, 'service_account', id);
-      await repo.deleteServiceAccount(tx, id);
+      if (!(await repo.deleteServiceAccount(tx, id))) throw notFound('service account', id, 'service_account_id');
       await writeAudit(tx, this.ctx.clock, actor, { type: 'service_account.deleted', resourceId: id, project: auditProject(project), details: { id } });
       return { object: 'organization.project.service_account.deleted' as const, id, deleted: true };
     });
