@@ -14,6 +14,8 @@ export interface Config {
   modelCatalogPath: string | undefined;
   /** Memory the usage and costs results kept between requests may take, in bytes (0: none kept). */
   usageCacheBytes: number;
+  /** How long a web console session lasts from sign-in, in seconds. */
+  consoleSessionSeconds: number;
   /** Redis (shared rate-limit counters across replicas); unset: counted in memory. */
   redisUrl: string | undefined;
   /** Largest accepted data-plane request body (uploads included), in bytes. */
@@ -50,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: int(env, 'ORGPLANE_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
     modelCatalogPath: env.ORGPLANE_MODEL_CATALOG || undefined,
     usageCacheBytes: int(env, 'ORGPLANE_USAGE_CACHE_MB', 256, 0, 1024 * 1024) * 1024 * 1024,
+    consoleSessionSeconds: int(env, 'ORGPLANE_CONSOLE_SESSION_HOURS', 8, 1, 24 * 30) * 3600,
     redisUrl: env.REDIS_URL || undefined,
     gatewayBodyLimit: int(env, 'ORGPLANE_GATEWAY_BODY_LIMIT', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     live,
     gateway: { routes, redisUrl: config.redisUrl, bodyLimit: config.gatewayBodyLimit },
     bodyLimit: config.bodyLimit,
+    console: { sessionTtlSeconds: config.consoleSessionSeconds },
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     onClose: () => database.close(),
   });

@@ -4,6 +4,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import qs from 'qs';
+import cookie from '@fastify/cookie';
+import { consolePlugin } from '../console/plugin.js';
+import { ConsoleSessions } from '../console/sessions.js';
 import { requireAdminKey } from './auth.js';
 import type { AppContext } from '../platform/context.js';
 import { installErrorHandlers } from '../platform/errors.js';
@@ -26,6 +29,8 @@ export interface AppOptions {
   ctx: AppContext;
   logger?: boolean | object;
   bodyLimit?: number;
+  /** The web console (default: served, sessions lasting 8 hours); false: not served. */
+  console?: ConsoleOptions | false;
   /** The in-memory key and limit tables: keys are then resolved from memory, not the database. */
   live?: LiveTables;
   /** The data plane (inference endpoints), served beside the Administration API under /v1 (needs `live`). */
@@ -40,6 +45,13 @@ export interface AppOptions {
  */
 function parseQuery(input: string): Record<string, unknown> {
   return qs.parse(input, { depth: 2, arrayLimit: 1000, parameterLimit: 2000, allowPrototypes: false }) as Record<string, unknown>;
+}
+
+export interface ConsoleOptions {
+  /** How long a console session lasts from sign-in, in seconds (default 8 hours). */
+  sessionTtlSeconds?: number;
+  /** Where the built console is (default: dist/console of the package). */
+  assetsDir?: string;
 }
 
 export async function buildApp(options: AppOptions): Promise<App> {
@@ -75,11 +87,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  await app.register(cookie);
+  const sessions = options.console === false ? undefined : new ConsoleSessions(ctx, { ttlSeconds: options.console?.sessionTtlSeconds ?? 8 * 3600 });
+  if (sessions) await app.register(consolePlugin, { sessions, assetsDir: options.console ? options.console.assetsDir : undefined });
+
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   await app.register(
     async (v1) => {
-      requireAdminKey(v1 as unknown as FastifyInstance, ctx, options.live?.keys);
+      requireAdminKey(v1 as unknown as FastifyInstance, ctx, options.live?.keys, sessions?.authenticate);
       const live = options.live;
       if (live) {
         // A change made here is in this replica's key and limit tables before its answer goes out.

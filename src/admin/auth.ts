@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../platform/context.js';
 import { forbidden, unauthorized } from '../platform/errors.js';
-import { resolveKey, touchKeyOnce } from '../core/keys/store.js';
+import { liveKey, resolveKey } from '../core/keys/store.js';
 import type { Principal } from '../core/keys/principal.js';
 import type { KeyTable } from '../core/keys/key-table.js';
 
@@ -35,23 +35,29 @@ export async function authenticate(ctx: AppContext, request: FastifyRequest, key
     await keys.touch(entry, now);
     return entry.principal;
   }
-  const resolved = await resolveKey(ctx.db, secret);
-  if (!resolved || (resolved.expiresAt !== null && resolved.expiresAt <= now)) {
-    throw unauthorized(`Incorrect API key provided: ${redactForMessage(secret)}.`);
-  }
-  // Second granularity: at most one write per key per second, whatever the request rate.
-  if (resolved.lastUsedAt === null || resolved.lastUsedAt < now) await touchKeyOnce(ctx.db, ctx.writer, resolved.principal.keyId, now);
-  return resolved.principal;
+  const principal = await liveKey(ctx, await resolveKey(ctx.db, secret));
+  if (!principal) throw unauthorized(`Incorrect API key provided: ${redactForMessage(secret)}.`);
+  return principal;
 }
+
+/**
+ * Another way for a request to present its admin key: a console session (cookie), which stands
+ * for the key it was opened with. Returns null when the request carries no session; throws when
+ * it carries one that is not (or no longer) valid.
+ */
+export type SessionAuthenticator = (request: FastifyRequest) => Promise<Principal | null>;
 
 /**
  * Guards every route registered in `app` (an encapsulated plugin scope): only live admin keys pass.
  * Project and service-account keys are real but not allowed here: 403.
+ * With `session`, a console session cookie is accepted in place of the bearer key.
  */
-export function requireAdminKey(app: FastifyInstance, ctx: AppContext, keys?: KeyTable): void {
+export function requireAdminKey(app: FastifyInstance, ctx: AppContext, keys?: KeyTable, session?: SessionAuthenticator): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
-    const principal = await authenticate(ctx, request, keys);
+    // An Authorization header always wins; without one, a console session may stand for its key.
+    const fromSession = session && request.headers.authorization === undefined ? await session(request) : null;
+    const principal = fromSession ?? (await authenticate(ctx, request, keys));
     if (principal.kind !== 'admin') {
       throw forbidden('This endpoint requires an admin API key (sk-admin-...). Project and service account API keys cannot be used for the Administration API.');
     }

@@ -5,6 +5,7 @@ import { runWriteScript } from '../../platform/db/write-script.js';
 import type { DB } from '../../platform/db/schema.js';
 import { newId } from '../../platform/ids.js';
 import { generateKey, hashesEqual, hashKey, redactKey } from '../../platform/key-crypto.js';
+import type { AppContext } from '../../platform/context.js';
 import type { Principal } from './principal.js';
 
 export interface ResolvedKey {
@@ -13,8 +14,8 @@ export interface ResolvedKey {
   lastUsedAt: number | null;
 }
 
-/** Looks up a presented secret by its hash; never sees or stores the secret beyond hashing it. */
-const keyByHash = prepared<KeyLookupRow, { hash: string }>((db) =>
+/** A key with its owner (user or service account), as authentication needs it. */
+const keyLookup = (db: Kysely<DB>) =>
   db
     .selectFrom('api_keys as k')
     .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'k.owner_id').on('k.owner_type', '=', 'user'))
@@ -23,9 +24,13 @@ const keyByHash = prepared<KeyLookupRow, { hash: string }>((db) =>
       'k.id', 'k.kind', 'k.hash', 'k.project_id', 'k.owner_type', 'k.owner_id', 'k.expires_at', 'k.last_used_at',
       'u.name as user_name', 'u.email as user_email', 'u.role as user_role', 'u.added_at as user_added_at',
       's.name as sa_name', 's.role as sa_role', 's.created_at as sa_created_at',
-    ])
-    .where('k.hash', '=', param<string>('hash')),
-);
+    ]);
+
+/** Looks up a presented secret by its hash; never sees or stores the secret beyond hashing it. */
+const keyByHash = prepared<KeyLookupRow, { hash: string }>((db) => keyLookup(db).where('k.hash', '=', param<string>('hash')));
+
+/** Looks up a key by its ID (a console session holds the ID of the key it was opened with, never the key). */
+const keyById = prepared<KeyLookupRow, { id: string }>((db) => keyLookup(db).where('k.id', '=', param<string>('id')));
 
 interface KeyLookupRow {
   id: string;
@@ -51,6 +56,16 @@ export async function resolveKey(db: Kysely<DB>, secret: string): Promise<Resolv
   const [row] = await keyByHash(db, { hash });
   // The index lookup is by hash; compare in constant time before trusting the match.
   if (!row || !hashesEqual(row.hash, hash)) return undefined;
+  return resolvedOf(row);
+}
+
+/** The live key with this ID (undefined once the key or its owner is gone). */
+export async function resolveKeyById(db: Kysely<DB>, id: string): Promise<ResolvedKey | undefined> {
+  const [row] = await keyById(db, { id });
+  return row ? resolvedOf(row) : undefined;
+}
+
+function resolvedOf(row: KeyLookupRow): ResolvedKey | undefined {
   let owner: Principal['owner'];
   if (row.owner_type === 'user') {
     if (row.user_email == null) return undefined; // owner removed: key is dead
@@ -95,6 +110,15 @@ export function touchKeyOnce(db: Kysely<DB>, writer: SqliteWriter | undefined, k
   };
   entry.done.then(forget, forget);
   return entry.done;
+}
+
+/** The principal of a resolved key that is live (found and not expired), or undefined. Maintains `last_used_at`. */
+export async function liveKey(ctx: AppContext, resolved: ResolvedKey | undefined): Promise<Principal | undefined> {
+  const now = ctx.clock.now();
+  if (!resolved || (resolved.expiresAt !== null && resolved.expiresAt <= now)) return undefined;
+  // Second granularity: at most one write per key per second, whatever the request rate.
+  if (resolved.lastUsedAt === null || resolved.lastUsedAt < now) await touchKeyOnce(ctx.db, ctx.writer, resolved.principal.keyId, now);
+  return resolved.principal;
 }
 
 export interface NewKey {
