@@ -1,3 +1,4 @@
+import { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl } from './platform/db/database.js';
 import { isAdminKeyFormat } from './platform/key-crypto.js';
 
 /** Runtime configuration, read once from the environment. Documented in the README. */
@@ -35,10 +36,8 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const databaseUrl = env.DATABASE_URL || 'sqlite:./data/orgplane.db';
-  if (!databaseUrl.startsWith('sqlite:') && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL must be sqlite:<path> or postgres://...');
-  }
+  const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  if (!isDatabaseUrl(databaseUrl)) throw new ConfigError(`DATABASE_URL must be ${DATABASE_URL_FORMS}`);
   const bootstrapAdminKey = env.ORGPLANE_ADMIN_KEY || undefined;
   if (bootstrapAdminKey !== undefined && !isAdminKeyFormat(bootstrapAdminKey)) {
     throw new ConfigError('ORGPLANE_ADMIN_KEY must look like an admin key: sk-admin- followed by at least 32 characters of [A-Za-z0-9_-]');

@@ -1,23 +1,33 @@
-import { buildApp } from './admin/app.js';
-import { loadCatalog } from './core/catalog/index.js';
+import { compose } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
+import { bootstrapOrganization } from './core/bootstrap/service.js';
+import { loadCatalog } from './core/catalog/index.js';
+import { systemClock } from './platform/clock.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
-import { bootstrapOrganization } from './core/bootstrap/service.js';
-import { systemClock } from './platform/clock.js';
-import { contextOf } from './platform/context.js';
-import { LiveTables } from './core/live.js';
 import { loadRoutes } from './gateway/upstreams.js';
 
+/** The process: config → database (migrated) → catalog → compose (core services → live tables → admin API + gateway) → bootstrap → listen; SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const routes = loadRoutes(process.env);
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
   const catalog = await loadCatalog(config.modelCatalogPath);
-  const ctx = contextOf(database, systemClock, catalog, config.usageCacheBytes);
+  const { core, admin: app } = await compose({
+    database,
+    clock: systemClock,
+    catalog,
+    usageCacheBytes: config.usageCacheBytes,
+    live: { url: config.databaseUrl, onError: (err) => process.stderr.write(`orgplane: refreshing keys or limits failed: ${String(err)}\n`) },
+    gateway: { routes, redisUrl: config.redisUrl, bodyLimit: config.gatewayBodyLimit },
+    bodyLimit: config.bodyLimit,
+    console: { sessionTtlSeconds: config.consoleSessionSeconds },
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    onClose: () => database.close(),
+  });
 
-  const boot = await bootstrapOrganization(ctx, { adminKey: config.bootstrapAdminKey, ownerEmail: process.env.ORGPLANE_OWNER_EMAIL || undefined });
+  const boot = await bootstrapOrganization(core, { adminKey: config.bootstrapAdminKey, ownerEmail: process.env.ORGPLANE_OWNER_EMAIL || undefined });
   if (boot) {
     // Shown once, on the terminal only; it never goes through the logger.
     process.stdout.write(
@@ -26,17 +36,6 @@ async function main(): Promise<void> {
         `  Admin API key (shown once, store it now): ${boot.adminKey}\n\n`,
     );
   }
-
-  const live = await new LiveTables(ctx).start(database, config.databaseUrl, (err) => process.stderr.write(`orgplane: refreshing keys or limits failed: ${String(err)}\n`));
-  const app = await buildApp({
-    ctx,
-    live,
-    gateway: { routes, redisUrl: config.redisUrl, bodyLimit: config.gatewayBodyLimit },
-    bodyLimit: config.bodyLimit,
-    console: { sessionTtlSeconds: config.consoleSessionSeconds },
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    onClose: () => database.close(),
-  });
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -3,16 +3,16 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
 import { systemClock } from '../platform/clock.js';
-import { type AppContext, contextOf } from '../platform/context.js';
+import { type Core, createCore } from '../core/index.js';
 import { ApiError } from '../platform/errors.js';
 
-/** Opens the configured database (DATABASE_URL), brings it up to date and builds the service context. */
-export async function openContext(): Promise<{ ctx: AppContext; close: () => Promise<void> }> {
+/** Opens the configured database (DATABASE_URL), brings it up to date and builds the core services. */
+export async function openCore(): Promise<{ core: Core; close: () => Promise<void> }> {
   const config = loadConfig();
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
   const catalog = await loadCatalog(config.modelCatalogPath);
-  return { ctx: contextOf(database, systemClock, catalog), close: () => database.close() };
+  return { core: createCore({ database, clock: systemClock, catalog }), close: () => database.close() };
 }
 
 /** Runs a command's main, printing failures (API errors with their parameter) on stderr. */

@@ -1,8 +1,8 @@
-import { issueKey } from '../core/keys/store.js';
-import { type AppContext, inTransaction } from '../platform/context.js';
+import { issueKey } from '../core/keys/index.js';
+import { type AppContext, inTransaction } from '../core/context.js';
 import { newId } from '../platform/ids.js';
 import { insertProject } from '../admin/organization/projects/repository.js';
-import type { IngestRecord } from '../admin/organization/usage/schemas.js';
+import type { IngestRecord } from '../core/usage/records.js';
 
 /** The shape of a demo organization and its usage. */
 export interface DemoShape {

@@ -2,17 +2,16 @@
 // them) through the ingestion service. Usage: tsx src/cli/import-usage.ts <file.jsonl|-> [--batch 5000]
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { UsageIngestion } from '../core/usage/ingestion.js';
 import { ApiError } from '../platform/errors.js';
-import { intOption, openContext, run } from './common.js';
+import { intOption, openCore, run } from './common.js';
 
 run(async () => {
   const args = process.argv.slice(2);
   const file = args[0];
   if (!file || file.startsWith('--')) throw new Error('usage: import-usage <file.jsonl|-> [--batch N]');
   const batchSize = intOption(args, 'batch', 5000);
-  const { ctx, close } = await openContext();
-  const ingestion = new UsageIngestion(ctx);
+  const { core, close } = await openCore();
+  const { ingestion, records } = core.usage;
   const input = createInterface({ input: file === '-' ? process.stdin : createReadStream(file), crlfDelay: Infinity });
   const started = Date.now();
   let line = 0;
@@ -27,7 +26,7 @@ run(async () => {
   const flush = async () => {
     if (!batch.length) return;
     try {
-      const result = await ingestion.ingest(await ingestion.parse(batch));
+      const result = await ingestion.record(await records.validate(batch));
       accepted += result.accepted;
       duplicates += result.duplicates;
     } catch (err) {

@@ -1,10 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { SessionAuthenticator } from '../admin/auth.js';
-import { liveKey, resolveKey, resolveKeyById } from '../core/keys/store.js';
+import type { Core } from '../core/index.js';
 import type { Principal } from '../core/keys/principal.js';
 import { writeAudit } from '../core/audit.js';
-import { type AppContext, inTransaction } from '../platform/context.js';
+import { inTransaction } from '../core/context.js';
 import { ApiError, badRequest, forbidden } from '../platform/errors.js';
 
 /** The cookie that carries the session ID. */
@@ -46,14 +46,14 @@ const sessionEnded = () =>
  */
 export class ConsoleSessions {
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: Core,
     private readonly options: ConsoleSessionOptions,
   ) {}
 
   /** Exchanges an admin key for a new session (and records `login.succeeded`). */
   async signIn(apiKey: unknown): Promise<OpenedSession> {
     if (typeof apiKey !== 'string' || apiKey.trim() === '') throw badRequest('Enter an admin API key (sk-admin-...).', 'api_key', 'missing_required_parameter');
-    const principal = await liveKey(this.ctx, await resolveKey(this.ctx.db, apiKey.trim()));
+    const principal = await this.ctx.keys.use(await this.ctx.keys.resolve(apiKey.trim()));
     if (!principal) throw new ApiError(401, 'Incorrect API key provided.', 'invalid_request_error', 'api_key', 'invalid_api_key');
     if (principal.kind !== 'admin') {
       throw new ApiError(403, 'The console needs an admin API key (sk-admin-...); project and service account keys cannot sign in.', 'invalid_request_error', 'api_key', 'insufficient_permissions');
@@ -77,7 +77,7 @@ export class ConsoleSessions {
     const row = await this.ctx.db.selectFrom('console_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
     if (!row) return undefined;
     const expiresAt = Number(row.expires_at);
-    const principal = expiresAt > this.ctx.clock.now() ? await liveKey(this.ctx, await resolveKeyById(this.ctx.db, row.key_id)) : undefined;
+    const principal = expiresAt > this.ctx.clock.now() ? await this.ctx.keys.use(await this.ctx.keys.resolveById(row.key_id)) : undefined;
     if (!principal || principal.kind !== 'admin' || !this.isOwner(principal)) {
       await inTransaction(this.ctx, (tx) => tx.deleteFrom('console_sessions').where('id_hash', '=', idHash).execute());
       return undefined;

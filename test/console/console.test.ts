@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { demoRecords, seedDemoOrganization } from '../../src/cli/demo.js';
-import { UsageIngestion } from '../../src/core/usage/ingestion.js';
 import { forEachDialect } from '../helpers/harness.js';
 import { ensureConsoleBuilt, launchChromium } from './browser.js';
 
@@ -27,8 +26,7 @@ forEachDialect('console in the browser', (server) => {
     const s = server();
     const shape = { projects: 3, users: 4, keys: 6, records: 4000, days: 30, seed: 11 };
     const org = await seedDemoOrganization(s.ctx, shape);
-    const ingestion = new UsageIngestion(s.ctx);
-    for (const batch of demoRecords(org, shape, s.clock.now(), 2000)) await ingestion.ingest(batch);
+    for (const batch of demoRecords(org, shape, s.clock.now(), 2000)) await s.ctx.usage.ingestion.record(batch);
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));

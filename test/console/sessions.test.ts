@@ -6,6 +6,7 @@ import { it } from 'node:test';
 import { assertError, forEachDialect, type TestServer } from '../helpers/harness.js';
 import { seedUser } from '../helpers/fixtures.js';
 import { assertSpec } from '../helpers/spec.js';
+import { issueKey } from '../../src/core/keys/index.js';
 
 /** Signs in with `key`; returns the cookie header value to send back and the CSRF token. */
 async function signIn(s: TestServer, key = s.adminKey): Promise<{ cookie: string; csrf: string; setCookie: string; body: any }> {
@@ -147,7 +148,9 @@ forEachDialect('console sessions', (server) => {
     assertError(await s.get('/v1/organization/projects', withSession(demoted)), 401);
     // A demoted owner cannot open a new session either.
     assertError(await s.post('/console/api/session', { api_key: s.adminKey }, { key: null }), 403, 'api_key');
-    assert.equal((await s.post(`/v1/organization/users/${me}`, { role: 'owner' })).status, 200);
+    // Promoted again by the other owner (a demoted owner's key may only do what a reader may; docs/access-control.md).
+    const { value: secondKey } = await issueKey(s.ctx.db, { kind: 'admin', name: 'second', projectId: null, ownerType: 'user', ownerId: second.id, expiresAt: null, createdAt: s.clock.now() });
+    assert.equal((await s.post(`/v1/organization/users/${me}`, { role: 'owner' }, { key: secondKey })).status, 200);
     // Removing the owner ends the sessions of their keys too.
     const key = await s.post('/v1/organization/admin_api_keys', { name: 'Second owner key' });
     await s.ctx.db.updateTable('api_keys').set({ owner_id: second.id }).where('id', '=', key.body.id).execute();
