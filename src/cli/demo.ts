@@ -88,7 +88,7 @@ const CHAT_PROFILES: Record<string, ModelProfile> = {
   'o4-mini': { weight: 3.5, input: 2300, output: 2700, cached: 0.2 },
   'o3-mini': { weight: 0.8, input: 1600, output: 2100 },
   o1: { weight: 0.25, input: 2600, output: 4200 },
-  'gpt-4o-audio-preview': { weight: 1.2, input: 320, output: 210, audioIn: 950, audioOut: 1700 },
+  'gpt-4o-audio-preview': { weight: 0.6, input: 320, output: 210, audioIn: 950, audioOut: 1700 },
   'gpt-3.5-turbo': { weight: 0.35, input: 520, output: 210 },
   'gpt-3.5-turbo-instruct': { weight: 0.08, input: 340, output: 150 },
   'davinci-002': { weight: 0.03, input: 280, output: 120 },

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/preact-query';
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { allBuckets, listAll, serverNow } from '../api';
 import { Chart } from '../chart';
 import { DEMO_HINT, Empty, ErrorMessage, fmtCompact, fmtDate, fmtMoney, fmtNum, Loading, PageHeader } from '../ui';
@@ -38,6 +38,14 @@ export default function Usage() {
   const names = useMemo(() => Object.fromEntries((projects.data ?? []).map((p) => [p.id, p.name])), [projects.data]);
   const groupBy = params.groupBy ? [params.groupBy] : [];
   const data = useMemo(() => (q.data ? pivot(q.data, params.metric, groupBy, names) : null), [q.data, params.metric, params.groupBy, names]);
+  // The table (groups × buckets: 20 × 31 cells and more) renders in a task of its own after the
+  // chart, so that neither holds the main thread long.
+  const [table, setTable] = useState<typeof data>(null);
+  useEffect(() => {
+    const t = setTimeout(() => setTable(data), 0);
+    return () => clearTimeout(t);
+  }, [data]);
+  const series = useMemo(() => (data ? data.groups.map((g) => ({ label: g.label, values: g.values })) : []), [data]);
   const format = params.metric === 'amount' ? fmtMoney : fmtNum;
   const metricLabel = info.metrics.find(([m]) => m === params.metric)?.[1] ?? params.metric;
   const tooMany = (end - start) / WIDTH_SECONDS[params.width] > 20000;
@@ -114,8 +122,9 @@ export default function Usage() {
               {metricLabel} per {{ '1d': 'day', '1h': 'hour', '1m': 'minute' }[params.width]}
               {params.groupBy ? `, by ${params.groupBy}` : ''}
             </h2>
-            <Chart x={data.x} series={data.groups.map((g) => ({ label: g.label, values: g.values }))} stacked bars label={`${info.label}: ${metricLabel} per bucket, stacked by ${params.groupBy || 'total'}`} format={params.metric === 'amount' ? fmtMoney : fmtCompact} height={320} />
+            <Chart x={data.x} series={series} stacked bars label={`${info.label}: ${metricLabel} per bucket, stacked by ${params.groupBy || 'total'}`} format={params.metric === 'amount' ? fmtMoney : fmtCompact} height={320} />
           </section>
+          {table ? (
           <section class="panel">
             <h2>Totals by group</h2>
             <div class="table-wrap">
@@ -127,7 +136,7 @@ export default function Usage() {
                     <th scope="col" class="num">
                       Total
                     </th>
-                    {data.x.map((t) => (
+                    {table.x.map((t) => (
                       <th scope="col" class="num">
                         {params.width === '1d' ? isoDay(t).slice(5) : fmtDate(t).slice(5, 16)}
                       </th>
@@ -135,7 +144,7 @@ export default function Usage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {data.groups.map((g) => (
+                  {table.groups.map((g) => (
                     <tr>
                       <th scope="row">{g.label}</th>
                       <td class="num">{format(g.total)}</td>
@@ -148,6 +157,7 @@ export default function Usage() {
               </table>
             </div>
           </section>
+          ) : null}
         </>
       ) : null}
     </>
