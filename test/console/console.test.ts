@@ -173,6 +173,7 @@ forEachDialect('console in the browser', (server) => {
     await event.getByText('rate_limit.updated').waitFor();
     assert.match(await event.innerText(), /Browser project/);
     assert.match(await event.innerText(), /321/);
+    assert.match(await event.innerText(), /owner@example\.com \(console\)/);
     assert.equal(await page.getByRole('table').locator('tbody tr').count(), 1);
   });
 
