@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import qs from 'qs';
 import { requireAdminKey } from './shared/auth/hook.js';
 import type { AppContext } from './shared/context.js';
 import { installErrorHandlers } from './shared/errors.js';
 import { validatorCompiler } from './shared/validation.js';
 import { adminModules } from './modules/index.js';
+import { installHealthRoutes, Readiness } from './platform/health.js';
+import { installObservability } from './platform/observability.js';
 
 /** The Fastify instance type every route module receives (TypeBox-typed). */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -17,6 +19,10 @@ export interface AppOptions {
   ctx: AppContext;
   logger?: boolean | object;
   bodyLimit?: number;
+  /** What /readyz checks (and whether the server is draining); none: ready while serving. */
+  readiness?: Readiness;
+  /** Bearer token GET /metrics requires (ORGPLANE_METRICS_TOKEN); none: open. */
+  metricsToken?: string;
   /** Runs when the app closes, after in-flight requests finish (e.g. closing the database). */
   onClose?: () => Promise<void>;
 }
@@ -34,6 +40,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // One access-log line per request, written by installObservability.
+    logController: new LogController({ disableRequestLogging: true }),
     // 122 random bits per request; randomUUID draws from a pooled CSPRNG buffer, so it is cheap.
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
     routerOptions: { querystringParser: parseQuery, ignoreTrailingSlash: true },
@@ -62,7 +70,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  installObservability(app as unknown as FastifyInstance, { metrics: ctx.metrics, metricsToken: options.metricsToken });
+  installHealthRoutes(app as unknown as FastifyInstance, options.readiness ?? new Readiness());
 
   await app.register(
     async (v1) => {

@@ -14,6 +14,10 @@ export interface Config {
   modelCatalogPath: string | undefined;
   /** Memory the usage and costs results kept between requests may take, in bytes (0: none kept). */
   usageCacheBytes: number;
+  /** Bearer token GET /metrics requires; none: open. */
+  metricsToken: string | undefined;
+  /** SIGTERM: how long readiness fails before the server stops accepting connections. */
+  drainDelayMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -46,5 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: int(env, 'ORGPLANE_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
     modelCatalogPath: env.ORGPLANE_MODEL_CATALOG || undefined,
     usageCacheBytes: int(env, 'ORGPLANE_USAGE_CACHE_MB', 256, 0, 1024 * 1024) * 1024 * 1024,
+    metricsToken: env.ORGPLANE_METRICS_TOKEN || undefined,
+    drainDelayMs: int(env, 'ORGPLANE_DRAIN_DELAY_MS', 2000, 0, 10 * 60 * 1000),
   };
 }

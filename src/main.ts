@@ -3,50 +3,45 @@ import { loadCatalog } from './catalog/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { databaseReadiness } from './db/readiness.js';
 import { bootstrapOrganization } from './modules/organization/bootstrap/service.js';
+import { Readiness } from './platform/health.js';
+import { handleShutdownSignals } from './platform/lifecycle.js';
+import { Metrics } from './platform/metrics.js';
 import { systemClock } from './shared/clock.js';
 import { contextOf } from './shared/context.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const metrics = new Metrics();
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
   const catalog = await loadCatalog(config.modelCatalogPath);
-  const ctx = contextOf(database, systemClock, catalog, config.usageCacheBytes);
+  const ctx = contextOf(database, systemClock, catalog, config.usageCacheBytes, metrics);
+  const readiness = new Readiness();
+  for (const [name, check] of Object.entries(databaseReadiness(database))) readiness.add(name, check);
 
   const boot = await bootstrapOrganization(ctx, { adminKey: config.bootstrapAdminKey, ownerEmail: process.env.ORGPLANE_OWNER_EMAIL || undefined });
   if (boot) {
-    // Shown once, on the terminal only; it never goes through the logger.
+    // A generated key is shown once, on the terminal only (never through the logger); a key given
+    // in ORGPLANE_ADMIN_KEY is never printed back.
+    const key = config.bootstrapAdminKey ? 'the key given in ORGPLANE_ADMIN_KEY' : `${boot.adminKey} (shown once, store it now)`;
     process.stdout.write(
       `\norgplane: new organization ${boot.organizationId} bootstrapped.\n` +
         `  Default project: ${boot.defaultProjectId}\n` +
-        `  Admin API key (shown once, store it now): ${boot.adminKey}\n\n`,
+        `  Admin API key: ${key}\n\n`,
     );
   }
 
   const app = await buildApp({
     ctx,
     bodyLimit: config.bodyLimit,
+    readiness,
+    metricsToken: config.metricsToken,
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     onClose: () => database.close(),
   });
-
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-    app.close().then(
-      () => process.exit(0),
-      (err) => {
-        app.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-
+  handleShutdownSignals(app, readiness, { drainDelayMs: config.drainDelayMs });
   await app.listen({ port: config.port, host: config.host });
 }
 

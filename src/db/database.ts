@@ -20,6 +20,8 @@ export interface Database {
   reader?: SqliteReader;
   /** SQLite on a file only: a connection on another thread for bulk writes (usage ingestion). */
   writer?: SqliteWriter;
+  /** What the metrics show of the database's queues: the SQLite writer's, the PostgreSQL pool's. */
+  stats(): DatabaseStats;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,11 @@ export interface Database {
 pg.types.setTypeParser(20, (v) => Number(v));
 // numeric as numbers (cost amounts).
 pg.types.setTypeParser(1700, (v) => Number(v));
+
+export interface DatabaseStats {
+  writerQueue?: number;
+  pool?: { total: number; idle: number; waiting: number };
+}
 
 export interface OpenOptions {
   /** PostgreSQL only: schema to use (created if missing); isolates test databases. */
@@ -56,6 +63,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
       dialect: 'sqlite',
       reader,
       writer,
+      stats: () => ({ writerQueue: writer?.depth() ?? 0 }),
       close: async () => {
         await writer?.close();
         await reader?.close();
@@ -85,5 +93,11 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   pool.on('connect', (client) => void client.query('set extra_float_digits = 1').catch(() => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
-  return { db, dialect: 'postgres', schema, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    schema,
+    stats: () => ({ pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } }),
+    close: () => db.destroy(),
+  };
 }

@@ -4,6 +4,7 @@ import type { Database, DialectName } from '../db/database.js';
 import type { SqliteReader } from '../db/sqlite-reader.js';
 import type { SqliteWriter } from '../db/sqlite-writer.js';
 import type { DB } from '../db/schema.js';
+import { Metrics } from '../platform/metrics.js';
 import type { Clock } from './clock.js';
 
 /** What every service needs: the database, its dialect and the clock. Built once per app. */
@@ -19,11 +20,14 @@ export interface AppContext {
   writer?: SqliteWriter;
   /** Memory the usage and costs results kept between requests may take, in bytes (default 256 MiB; 0: none kept). */
   usageCacheBytes?: number;
+  /** The process's metrics: whatever records one finds it here. */
+  metrics: Metrics;
 }
 
 /** The context of an open database. */
-export function contextOf(database: Database, clock: Clock, catalog: ModelCatalog, usageCacheBytes?: number): AppContext {
-  return { db: database.db, dialect: database.dialect, clock, catalog, reader: database.reader, writer: database.writer, usageCacheBytes };
+export function contextOf(database: Database, clock: Clock, catalog: ModelCatalog, usageCacheBytes?: number, metrics = new Metrics({ process: false })): AppContext {
+  metrics.watchDatabase(() => database.stats());
+  return { db: database.db, dialect: database.dialect, clock, catalog, reader: database.reader, writer: database.writer, usageCacheBytes, metrics };
 }
 
 /** A database handle inside a transaction (or the plain handle for reads). */

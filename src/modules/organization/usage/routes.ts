@@ -80,6 +80,12 @@ export default function usageRoutes(app: App, ctx: AppContext): void {
         body: IngestBody,
         response: { 200: IngestResult, ...errorResponses },
       },
-    }, (req) => ingestion.ingestJson(req.body as unknown as Buffer));
+    }, async (req) => {
+      const result = await ingestion.ingestJson(req.body as unknown as Buffer);
+      if (result.unpriced > 0) {
+        req.log.warn({ unpriced: result.unpriced, models: result.unpricedModels }, 'usage stored at $0: the model catalog has no price for it (add the models to the catalog, then run `orgplane usage reprice`)');
+      }
+      return result;
+    });
   });
 }

@@ -7,8 +7,8 @@ import { validatorCompiler } from '../../../../shared/validation.js';
 import { yieldToEventLoop } from '../../../../shared/yield.js';
 import { COUNTERS, type Counter, KINDS, USAGE_KINDS } from '../kinds.js';
 import * as repo from '../repository.js';
-import { IngestEnvelope, type IngestRecord, type IngestResult, UsageRecord } from '../schemas.js';
-import { type Counters, type LinePlan, pricePlan } from './pricing.js';
+import { IngestEnvelope, type IngestOutcome, type IngestRecord, UsageRecord } from '../schemas.js';
+import { type Counters, isPriced, type LinePlan, pricePlan } from './pricing.js';
 import { Rollup } from './rollup.js';
 import { SEP, tupleNumbers } from './tuple-numbers.js';
 
@@ -41,6 +41,8 @@ interface TuplePlan {
   projectDim: number;
   /** The lines its records may be billed on, with their cost items (per key and per project). */
   lines: Array<{ price: LinePlan; item: number; projectItem: number }>;
+  /** The catalog has no price for the tuple's usage (stored at $0): its model, or kind for tools. */
+  unpriced: string | undefined;
 }
 
 /** The key of a record's dimension tuple: the columns of repo.DIM_COLUMNS joined by SEP. */
@@ -95,7 +97,7 @@ export class UsageIngestion {
   }
 
   /** Checks what the schema cannot, then stores the batch atomically; a retried record is not counted twice. */
-  ingest(records: IngestRecord[]): Promise<IngestResult> {
+  ingest(records: IngestRecord[]): Promise<IngestOutcome> {
     return this.ingestLoaded(async () => records);
   }
 
@@ -104,7 +106,7 @@ export class UsageIngestion {
    * when its turn comes: batches waiting for their turn hold only their bytes, not thousands of
    * parsed records (less for each garbage collection to copy), and bodies are parsed one at a time.
    */
-  ingestJson(json: Buffer): Promise<IngestResult> {
+  ingestJson(json: Buffer): Promise<IngestOutcome> {
     return this.ingestLoaded(async () => {
       // Decoding and parsing megabytes take milliseconds each: each in an event-loop turn of its own.
       await yieldToEventLoop();
@@ -117,13 +119,31 @@ export class UsageIngestion {
     });
   }
 
+  /** Stores a batch (see store) and records it in the metrics: stored or rejected, records, unpriced, lag. */
+  private async ingestLoaded(load: () => Promise<IngestRecord[]>): Promise<IngestOutcome> {
+    const { metrics } = this.ctx;
+    try {
+      const result = await this.store(load);
+      metrics.ingestBatches.inc({ outcome: 'stored' });
+      metrics.ingestRecords.inc({ result: 'accepted' }, result.accepted);
+      metrics.ingestRecords.inc({ result: 'duplicate' }, result.duplicates);
+      metrics.ingestUnpriced.inc(result.unpriced);
+      if (result.newest !== undefined) metrics.ingestLag.observe(Math.max(0, this.ctx.clock.now() - result.newest));
+      const { newest: _, ...outcome } = result;
+      return outcome;
+    } catch (err) {
+      metrics.ingestBatches.inc({ outcome: 'rejected' });
+      throw err;
+    }
+  }
+
   /**
    * Stores the batch that `load` gives (in the batch's turn; again, if some of its IDs turn out to
    * be stored already: the batch is written as if every record were new, and if some ID is already
    * stored, nothing is written and the batch is written again without those records). The records
    * are not kept while the writer works.
    */
-  private async ingestLoaded(load: () => Promise<IngestRecord[]>): Promise<IngestResult> {
+  private async store(load: () => Promise<IngestRecord[]>): Promise<IngestOutcome & { newest?: number }> {
     let fresh: Set<string> | undefined;
     for (;;) {
       const { written } = await this.inTurn(async () => {
@@ -156,11 +176,16 @@ export class UsageIngestion {
   /** Rolls up the records (those in `fresh`, or all) and hands their statements to the writer; `written` settles when they are written. */
   private async write(records: IngestRecord[], plans: TuplePlan[], fresh: Set<string> | undefined) {
     const ids = fresh === undefined ? records.map((r) => r.id) : records.filter((r) => fresh.has(r.id)).map((r) => r.id);
-    const result: IngestResult = { object: 'organization.usage.ingestion', accepted: ids.length, duplicates: records.length - ids.length };
+    const result: IngestOutcome & { newest?: number } = {
+      object: 'organization.usage.ingestion', accepted: ids.length, duplicates: records.length - ids.length, unpriced: 0, unpricedModels: [],
+    };
     if (ids.length === 0) return { written: Promise.resolve({ result, outcome: { committed: true, returned: [] as unknown[][] } }) };
     const { dialect } = this.ctx;
     const guarded = repo.recordStatements(dialect, ids, this.ctx.clock.now());
     const r = await this.rollUp(records, plans, fresh);
+    result.unpriced = r.unpriced;
+    result.unpricedModels = [...r.unpricedModels];
+    result.newest = r.newest;
     const statements = [...guarded];
     const usage: Array<[repo.RollupTable, Rollup]> = [
       ['usage_1m', r.minute], ['usage_1h', r.hour], ['usage_1d', r.day], ['usage_projects_1h', r.projectHour], ['usage_projects_1d', r.projectDay],
@@ -252,7 +277,8 @@ export class UsageIngestion {
         itemTuples.set(projectItemKey, projectItem);
         return { price, itemKey, projectItemKey };
       });
-      drafts.push({ kind: KIND_INDEX.get(r.kind)!, key, projectKey, lines });
+      const priced = isPriced({ kind: r.kind, model: r.model ?? '', batch: r.batch === true, size: r.size ?? '' }, this.ctx.catalog);
+      drafts.push({ kind: KIND_INDEX.get(r.kind)!, key, projectKey, lines, unpriced: priced ? undefined : (r.model ?? r.kind) });
     }
     await dims.number(this.ctx, dimTuples);
     await items.number(this.ctx, itemTuples);
@@ -268,6 +294,7 @@ export class UsageIngestion {
         dim: dimIds.get(d.key)!,
         projectDim: dimIds.get(d.projectKey)!,
         lines: d.lines.map((l) => ({ price: l.price, item: itemIds.get(l.itemKey)!, projectItem: itemIds.get(l.projectItemKey)! })),
+        unpriced: d.unpriced,
       };
       this.plans.set(d.key, plan);
       this.plansByDim.set(plan.dim, plan);
@@ -288,6 +315,8 @@ export class UsageIngestion {
       projectHour: new Rollup(HOUR, width), projectDay: new Rollup(DAY, width),
       // Cost rows: amount and quantity.
       costs: new Rollup(DAY, 2), projectCosts: new Rollup(DAY, 2),
+      /** Records the catalog has no price for, their models, and the newest record's timestamp. */
+      unpriced: 0, unpricedModels: new Set<string>(), newest: 0,
     };
     // Scratch space, reused from record to record: the counters in storage order.
     const values = new Array<number>(COUNTERS.length).fill(0);
@@ -300,6 +329,11 @@ export class UsageIngestion {
       const n = counters.length;
       for (let j = 0; j < n; j++) values[j] = r[counters[j]] ?? p.defaults[j];
       const ts = r.timestamp;
+      if (ts > out.newest) out.newest = ts;
+      if (p.unpriced !== undefined) {
+        out.unpriced++;
+        out.unpricedModels.add(p.unpriced);
+      }
       const h = ts - (ts % HOUR);
       const d = ts - (ts % DAY);
       out.minute.add(p.kind, ts - (ts % MINUTE), p.dim, values, n);
