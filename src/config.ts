@@ -1,4 +1,4 @@
-import { isAdminKeyFormat } from './shared/keys.js';
+import { isAdminKeyFormat } from './platform/key-crypto.js';
 
 /** Runtime configuration, read once from the environment. Documented in the README. */
 export interface Config {

@@ -1,15 +1,15 @@
-import { buildApp } from './app.js';
-import { loadCatalog } from './catalog/index.js';
+import { buildApp } from './admin/app.js';
+import { loadCatalog } from './core/catalog/index.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/database.js';
-import { migrateToLatest } from './db/migrate.js';
-import { databaseReadiness } from './db/readiness.js';
-import { bootstrapOrganization } from './modules/organization/bootstrap/service.js';
+import { openDatabase } from './platform/db/database.js';
+import { migrateToLatest } from './platform/db/migrate.js';
+import { databaseReadiness } from './platform/db/readiness.js';
+import { bootstrapOrganization } from './core/bootstrap/service.js';
 import { Readiness } from './platform/health.js';
 import { handleShutdownSignals } from './platform/lifecycle.js';
 import { Metrics } from './platform/metrics.js';
-import { systemClock } from './shared/clock.js';
-import { contextOf } from './shared/context.js';
+import { systemClock } from './platform/clock.js';
+import { contextOf } from './platform/context.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();

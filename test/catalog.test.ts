@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DEFAULT_CATALOG_PATH, loadCatalog, RATE_LIMIT_FIELDS } from '../src/catalog/index.js';
+import { DEFAULT_CATALOG_PATH, loadCatalog, RATE_LIMIT_FIELDS } from '../src/core/catalog/index.js';
 import { ConfigError } from '../src/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'orgplane-catalog-'));
@@ -52,7 +52,7 @@ describe('model catalog', () => {
     assert.equal(catalog.get('whisper-1')?.rate_limits.max_audio_megabytes_per_1_minute, 100);
     assert.equal(catalog.get('nope'), undefined);
     assert.deepEqual(catalog.tools, { code_interpreter_session: 0.03, file_search_per_1k_calls: 2.5, web_search_per_1k_calls: 10, vector_store_per_gb_day: 0.1 });
-    assert.match(DEFAULT_CATALOG_PATH, /src\/catalog\/default-catalog\.json$/);
+    assert.match(DEFAULT_CATALOG_PATH, /src\/core\/catalog\/default-catalog\.json$/);
   });
 
   it('extends the built-in catalog: new models appended, same ID overrides in place, tools merged', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import OpenAI from 'openai';
-import { PERMISSIONS, PREDEFINED_ROLES, effectivePermissions } from '../src/shared/permissions/index.js';
+import { PERMISSIONS, PREDEFINED_ROLES, effectivePermissions } from '../src/core/access/index.js';
 import { seedUser } from './helpers/fixtures.js';
 import { forEachDialect, type TestServer } from './helpers/harness.js';
 import { assertComponent, assertSpec } from './helpers/spec.js';

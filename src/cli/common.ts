@@ -1,10 +1,10 @@
-import { loadCatalog } from '../catalog/index.js';
+import { loadCatalog } from '../core/catalog/index.js';
 import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { systemClock } from '../shared/clock.js';
-import { type AppContext, contextOf } from '../shared/context.js';
-import { ApiError } from '../shared/errors.js';
+import { openDatabase } from '../platform/db/database.js';
+import { migrateToLatest } from '../platform/db/migrate.js';
+import { systemClock } from '../platform/clock.js';
+import { type AppContext, contextOf } from '../platform/context.js';
+import { ApiError } from '../platform/errors.js';
 
 /** Opens the configured database (DATABASE_URL), brings it up to date and builds the service context. */
 export async function openContext(): Promise<{ ctx: AppContext; close: () => Promise<void> }> {

@@ -1,8 +1,8 @@
 // Fills the database with realistic demo usage: projects, users and keys, and records over the
 // past days with daily and hourly rhythms, through the ingestion service.
 // Usage: tsx src/cli/demo-usage.ts [--days 30] [--records 200000] [--projects 5] [--users 12] [--keys 20] [--seed 1]
-import { demoRecords, seedDemoOrganization, type DemoShape } from '../modules/organization/usage/ingestion/demo.js';
-import { UsageIngestion } from '../modules/organization/usage/ingestion/service.js';
+import { demoRecords, seedDemoOrganization, type DemoShape } from './demo.js';
+import { UsageIngestion } from '../core/usage/ingestion.js';
 import { intOption, openContext, run } from './common.js';
 
 run(async () => {

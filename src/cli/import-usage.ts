@@ -2,8 +2,8 @@
 // them) through the ingestion service. Usage: tsx src/cli/import-usage.ts <file.jsonl|-> [--batch 5000]
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { UsageIngestion } from '../modules/organization/usage/ingestion/service.js';
-import { ApiError } from '../shared/errors.js';
+import { UsageIngestion } from '../core/usage/ingestion.js';
+import { ApiError } from '../platform/errors.js';
 import { intOption, openContext, run } from './common.js';
 
 run(async () => {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { unauthorized } from '../shared/errors.js';
+import { unauthorized } from './errors.js';
 import type { Metrics } from './metrics.js';
 
 export interface ObservabilityOptions {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startSqliteThread } from '../../src/db/sqlite-thread.js';
+import { startSqliteThread } from '../../src/platform/db/sqlite-thread.js';
 
 describe('database threads', () => {
   it('fail the calls of a thread that has died instead of leaving them waiting', async () => {

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { loadCatalog } from '../../src/catalog/index.js';
-import { openDatabase } from '../../src/db/database.js';
-import { runWriteScript } from '../../src/db/write-script.js';
-import { systemClock } from '../../src/shared/clock.js';
-import { contextOf, inTransaction } from '../../src/shared/context.js';
+import { loadCatalog } from '../../src/core/catalog/index.js';
+import { openDatabase } from '../../src/platform/db/database.js';
+import { runWriteScript } from '../../src/platform/db/write-script.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { contextOf, inTransaction } from '../../src/platform/context.js';
 
 describe('SQLite writer thread', () => {
   it('lets a transaction of the main connection wait for a batch without blocking the event loop', async () => {

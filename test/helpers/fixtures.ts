@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import type { UserTable } from '../../src/db/tables/foundation.js';
-import { newId } from '../../src/shared/ids.js';
+import type { UserTable } from '../../src/platform/db/tables/foundation.js';
+import { newId } from '../../src/platform/ids.js';
 import type { TestServer } from './harness.js';
 
 export type SeededUser = Selectable<UserTable>;

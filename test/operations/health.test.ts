@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { buildApp } from '../../src/app.js';
-import { loadCatalog } from '../../src/catalog/index.js';
-import { openDatabase } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { databaseReadiness } from '../../src/db/readiness.js';
+import { buildApp } from '../../src/admin/app.js';
+import { loadCatalog } from '../../src/core/catalog/index.js';
+import { openDatabase } from '../../src/platform/db/database.js';
+import { migrateToLatest } from '../../src/platform/db/migrate.js';
+import { databaseReadiness } from '../../src/platform/db/readiness.js';
 import { Readiness } from '../../src/platform/health.js';
-import { ManualClock } from '../../src/shared/clock.js';
-import { contextOf } from '../../src/shared/context.js';
+import { ManualClock } from '../../src/platform/clock.js';
+import { contextOf } from '../../src/platform/context.js';
 import { ServerProcess, tempSqlite } from '../helpers/process.js';
 
 describe('health and readiness', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { buildApp } from '../../src/app.js';
+import { buildApp } from '../../src/admin/app.js';
 import { forEachDialect, type TestServer } from '../helpers/harness.js';
 import { parseMetrics, valueOf } from '../helpers/metrics.js';
 

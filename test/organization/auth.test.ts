@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { assertError, forEachDialect } from '../helpers/harness.js';
 import { assertSpec } from '../helpers/spec.js';
-import { touchKeyOnce } from '../../src/shared/auth/key-store.js';
+import { touchKeyOnce } from '../../src/core/keys/store.js';
 
 forEachDialect('authentication and admin API keys', (server) => {
   it('refuses a request without a key, with a malformed header, or with an unknown key', async () => {

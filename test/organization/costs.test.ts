@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { makeCatalog, type ModelCatalog } from '../../src/catalog/index.js';
+import { makeCatalog, type ModelCatalog } from '../../src/core/catalog/index.js';
 import { assertError, forEachDialect, type TestServer } from '../helpers/harness.js';
 import { assertSpec } from '../helpers/spec.js';
 import { createProject } from '../helpers/fixtures.js';

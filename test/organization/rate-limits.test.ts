@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import OpenAI from 'openai';
-import { loadCatalog } from '../../src/catalog/index.js';
+import { loadCatalog } from '../../src/core/catalog/index.js';
 import { assertError, forEachDialect } from '../helpers/harness.js';
 import { assertSpec } from '../helpers/spec.js';
 

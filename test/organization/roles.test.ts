@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { PERMISSIONS, PREDEFINED_ROLES, effectivePermissions } from '../../src/shared/permissions/index.js';
+import { PERMISSIONS, PREDEFINED_ROLES, effectivePermissions } from '../../src/core/access/index.js';
 import { bootActor, seedUser } from '../helpers/fixtures.js';
 import { assertError, forEachDialect, type TestServer } from '../helpers/harness.js';
 import { assertSpec } from '../helpers/spec.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { ApiError } from '../../src/shared/errors.js';
-import { UsageIngestion } from '../../src/modules/organization/usage/ingestion/service.js';
+import { ApiError } from '../../src/platform/errors.js';
+import { UsageIngestion } from '../../src/core/usage/ingestion.js';
 import { assertError, forEachDialect, type TestServer } from '../helpers/harness.js';
 import { assertSpec } from '../helpers/spec.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { Rollup } from '../../src/modules/organization/usage/ingestion/rollup.js';
-import { randomSource } from '../../src/modules/organization/usage/ingestion/demo.js';
+import { Rollup } from '../../src/core/usage/rollup.js';
+import { randomSource } from '../../src/cli/demo.js';
 
 /** Adds random rows to a Rollup and to a plain Map, then compares them row by row and in order. */
 function compare(rows: number, adds: number, buckets: number, ids: number): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { PREDEFINED_ROLES, effectivePermissions } from '../../src/shared/permissions/index.js';
+import { PREDEFINED_ROLES, effectivePermissions } from '../../src/core/access/index.js';
 import { createProject, seedUser } from '../helpers/fixtures.js';
 import { assertError, forEachDialect, type TestServer } from '../helpers/harness.js';
 import { assertSpec } from '../helpers/spec.js';

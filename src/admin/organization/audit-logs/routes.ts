@@ -1,0 +1,27 @@
+import type { App } from '../../app.js';
+import type { AppContext } from '../../../platform/context.js';
+import { errorResponses } from '../../../platform/schemas.js';
+import { AuditLogList, ListAuditLogsQuery } from './schemas.js';
+import { AuditLogsService } from './service.js';
+
+export default function auditLogsRoutes(app: App, ctx: AppContext): void {
+  const service = new AuditLogsService(ctx);
+
+  app.get('/organization/audit_logs', {
+    schema: { operationId: 'list-audit-logs', tags: ['Audit Logs'], querystring: ListAuditLogsQuery, response: { 200: AuditLogList, ...errorResponses } },
+  }, (req) => {
+    const q = req.query;
+    return service.list(
+      {
+        effectiveAt: q.effective_at,
+        projectIds: q.project_ids,
+        eventTypes: q.event_types,
+        actorIds: q.actor_ids,
+        actorEmails: q.actor_emails,
+        resourceIds: q.resource_ids,
+        tenantOnly: q.tenant_only,
+      },
+      q,
+    );
+  });
+}

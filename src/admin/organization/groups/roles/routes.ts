@@ -1,0 +1,30 @@
+import type { App } from '../../../app.js';
+import { principalOf } from '../../../auth.js';
+import type { AppContext } from '../../../../platform/context.js';
+import { errorResponses } from '../../../../platform/schemas.js';
+import { AssignedRole, AssignedRoleList, AssignRoleBody, ListAssignmentsQuery, RoleAssignmentDeleted } from '../../roles/schemas.js';
+import { GroupIdParams } from '../schemas.js';
+import { GroupRoleAssignment, GroupRoleParams } from './schemas.js';
+import { GroupRolesService } from './service.js';
+
+const tags = ['Group organization role assignments'];
+
+export default function groupRolesRoutes(app: App, ctx: AppContext): void {
+  const service = new GroupRolesService(ctx);
+
+  app.get('/organization/groups/:group_id/roles', {
+    schema: { operationId: 'list-group-role-assignments', tags, params: GroupIdParams, querystring: ListAssignmentsQuery, response: { 200: AssignedRoleList, ...errorResponses } },
+  }, (req) => service.list(undefined, req.params.group_id, req.query));
+
+  app.post('/organization/groups/:group_id/roles', {
+    schema: { operationId: 'assign-group-role', tags, params: GroupIdParams, body: AssignRoleBody, response: { 200: GroupRoleAssignment, ...errorResponses } },
+  }, (req) => service.assign(principalOf(req), undefined, req.params.group_id, req.body.role_id));
+
+  app.get('/organization/groups/:group_id/roles/:role_id', {
+    schema: { operationId: 'retrieve-group-role', tags, params: GroupRoleParams, response: { 200: AssignedRole, ...errorResponses } },
+  }, (req) => service.retrieve(undefined, req.params.group_id, req.params.role_id));
+
+  app.delete('/organization/groups/:group_id/roles/:role_id', {
+    schema: { operationId: 'unassign-group-role', tags, params: GroupRoleParams, response: { 200: RoleAssignmentDeleted, ...errorResponses } },
+  }, (req) => service.unassign(principalOf(req), undefined, req.params.group_id, req.params.role_id));
+}

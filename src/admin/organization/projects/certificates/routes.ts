@@ -1,0 +1,26 @@
+import type { App } from '../../../app.js';
+import { principalOf } from '../../../auth.js';
+import type { AppContext } from '../../../../platform/context.js';
+import { errorResponses } from '../../../../platform/schemas.js';
+import { ListCertificatesQuery, ToggleCertificatesBody } from '../../certificates/schemas.js';
+import { ProjectIdParams } from '../schemas.js';
+import { ProjectCertificateActivation, ProjectCertificateDeactivation, ProjectCertificateList } from './schemas.js';
+import { ProjectCertificatesService } from './service.js';
+
+const tags = ['Certificates'];
+
+export default function projectCertificatesRoutes(app: App, ctx: AppContext): void {
+  const service = new ProjectCertificatesService(ctx);
+
+  app.get('/organization/projects/:project_id/certificates', {
+    schema: { operationId: 'listProjectCertificates', tags, params: ProjectIdParams, querystring: ListCertificatesQuery, response: { 200: ProjectCertificateList, ...errorResponses } },
+  }, (req) => service.list(req.params.project_id, req.query));
+
+  app.post('/organization/projects/:project_id/certificates/activate', {
+    schema: { operationId: 'activateProjectCertificates', tags, params: ProjectIdParams, body: ToggleCertificatesBody, response: { 200: ProjectCertificateActivation, ...errorResponses } },
+  }, (req) => service.toggle(principalOf(req), req.params.project_id, req.body.certificate_ids, true, 'organization.project.certificate.activation'));
+
+  app.post('/organization/projects/:project_id/certificates/deactivate', {
+    schema: { operationId: 'deactivateProjectCertificates', tags, params: ProjectIdParams, body: ToggleCertificatesBody, response: { 200: ProjectCertificateDeactivation, ...errorResponses } },
+  }, (req) => service.toggle(principalOf(req), req.params.project_id, req.body.certificate_ids, false, 'organization.project.certificate.deactivation'));
+}

@@ -1,0 +1,31 @@
+import type { App } from '../../../app.js';
+import { principalOf } from '../../../auth.js';
+import type { AppContext } from '../../../../platform/context.js';
+import { errorResponses } from '../../../../platform/schemas.js';
+import { ProjectIdParams } from '../schemas.js';
+import {
+  AddProjectGroupBody, ListProjectGroupsQuery, ProjectGroup, ProjectGroupList, ProjectGroupParams, ProjectGroupRemoved, RetrieveProjectGroupQuery,
+} from './schemas.js';
+import { ProjectGroupsService } from './service.js';
+
+const tags = ['Project groups'];
+
+export default function projectGroupsRoutes(app: App, ctx: AppContext): void {
+  const service = new ProjectGroupsService(ctx);
+
+  app.get('/organization/projects/:project_id/groups', {
+    schema: { operationId: 'list-project-groups', tags, params: ProjectIdParams, querystring: ListProjectGroupsQuery, response: { 200: ProjectGroupList, ...errorResponses } },
+  }, (req) => service.list(req.params.project_id, req.query));
+
+  app.post('/organization/projects/:project_id/groups', {
+    schema: { operationId: 'add-project-group', tags, params: ProjectIdParams, body: AddProjectGroupBody, response: { 200: ProjectGroup, ...errorResponses } },
+  }, (req) => service.add(principalOf(req), req.params.project_id, req.body));
+
+  app.get('/organization/projects/:project_id/groups/:group_id', {
+    schema: { operationId: 'retrieve-project-group', tags, params: ProjectGroupParams, querystring: RetrieveProjectGroupQuery, response: { 200: ProjectGroup, ...errorResponses } },
+  }, (req) => service.retrieve(req.params.project_id, req.params.group_id, req.query.group_type));
+
+  app.delete('/organization/projects/:project_id/groups/:group_id', {
+    schema: { operationId: 'remove-project-group', tags, params: ProjectGroupParams, response: { 200: ProjectGroupRemoved, ...errorResponses } },
+  }, (req) => service.remove(principalOf(req), req.params.project_id, req.params.group_id));
+}

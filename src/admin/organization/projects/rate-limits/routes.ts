@@ -1,0 +1,21 @@
+import type { App } from '../../../app.js';
+import { principalOf } from '../../../auth.js';
+import type { AppContext } from '../../../../platform/context.js';
+import { errorResponses } from '../../../../platform/schemas.js';
+import { ProjectIdParams } from '../schemas.js';
+import { ListRateLimitsQuery, ProjectRateLimit, ProjectRateLimitList, RateLimitParams, UpdateRateLimitBody } from './schemas.js';
+import { ProjectRateLimitsService } from './service.js';
+
+const tags = ['Projects'];
+
+export default function projectRateLimitsRoutes(app: App, ctx: AppContext): void {
+  const service = new ProjectRateLimitsService(ctx);
+
+  app.get('/organization/projects/:project_id/rate_limits', {
+    schema: { operationId: 'list-project-rate-limits', tags, params: ProjectIdParams, querystring: ListRateLimitsQuery, response: { 200: ProjectRateLimitList, ...errorResponses } },
+  }, (req) => service.list(req.params.project_id, req.query));
+
+  app.post('/organization/projects/:project_id/rate_limits/:rate_limit_id', {
+    schema: { operationId: 'update-project-rate-limits', tags, params: RateLimitParams, body: UpdateRateLimitBody, response: { 200: ProjectRateLimit, ...errorResponses } },
+  }, (req) => service.update(principalOf(req), req.params.project_id, req.params.rate_limit_id, req.body));
+}

@@ -1,0 +1,32 @@
+import type { App } from '../../app.js';
+import { principalOf } from '../../auth.js';
+import type { AppContext } from '../../../platform/context.js';
+import { errorResponses } from '../../../platform/schemas.js';
+import { CreateRoleBody, ListRolesQuery, Role, RoleDeleted, RoleIdParams, RoleList, UpdateRoleBody } from './schemas.js';
+import { RolesService } from './service.js';
+
+const tags = ['Roles'];
+
+export default function rolesRoutes(app: App, ctx: AppContext): void {
+  const service = new RolesService(ctx);
+
+  app.get('/organization/roles', {
+    schema: { operationId: 'list-roles', tags, querystring: ListRolesQuery, response: { 200: RoleList, ...errorResponses } },
+  }, (req) => service.list(undefined, req.query));
+
+  app.post('/organization/roles', {
+    schema: { operationId: 'create-role', tags, body: CreateRoleBody, response: { 200: Role, ...errorResponses } },
+  }, (req) => service.create(principalOf(req), undefined, req.body));
+
+  app.get('/organization/roles/:role_id', {
+    schema: { operationId: 'retrieve-role', tags, params: RoleIdParams, response: { 200: Role, ...errorResponses } },
+  }, (req) => service.retrieve(undefined, req.params.role_id));
+
+  app.post('/organization/roles/:role_id', {
+    schema: { operationId: 'update-role', tags, params: RoleIdParams, body: UpdateRoleBody, response: { 200: Role, ...errorResponses } },
+  }, (req) => service.update(principalOf(req), undefined, req.params.role_id, req.body));
+
+  app.delete('/organization/roles/:role_id', {
+    schema: { operationId: 'delete-role', tags, params: RoleIdParams, response: { 200: RoleDeleted, ...errorResponses } },
+  }, (req) => service.delete(principalOf(req), undefined, req.params.role_id));
+}

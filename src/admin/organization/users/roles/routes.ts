@@ -1,0 +1,30 @@
+import type { App } from '../../../app.js';
+import { principalOf } from '../../../auth.js';
+import type { AppContext } from '../../../../platform/context.js';
+import { errorResponses } from '../../../../platform/schemas.js';
+import { AssignedRole, AssignedRoleList, AssignRoleBody, ListAssignmentsQuery, RoleAssignmentDeleted } from '../../roles/schemas.js';
+import { UserIdParams } from '../schemas.js';
+import { UserRoleAssignment, UserRoleParams } from './schemas.js';
+import { UserRolesService } from './service.js';
+
+const tags = ['User organization role assignments'];
+
+export default function userRolesRoutes(app: App, ctx: AppContext): void {
+  const service = new UserRolesService(ctx);
+
+  app.get('/organization/users/:user_id/roles', {
+    schema: { operationId: 'list-user-role-assignments', tags, params: UserIdParams, querystring: ListAssignmentsQuery, response: { 200: AssignedRoleList, ...errorResponses } },
+  }, (req) => service.list(undefined, req.params.user_id, req.query));
+
+  app.post('/organization/users/:user_id/roles', {
+    schema: { operationId: 'assign-user-role', tags, params: UserIdParams, body: AssignRoleBody, response: { 200: UserRoleAssignment, ...errorResponses } },
+  }, (req) => service.assign(principalOf(req), undefined, req.params.user_id, req.body.role_id));
+
+  app.get('/organization/users/:user_id/roles/:role_id', {
+    schema: { operationId: 'retrieve-user-role', tags, params: UserRoleParams, response: { 200: AssignedRole, ...errorResponses } },
+  }, (req) => service.retrieve(undefined, req.params.user_id, req.params.role_id));
+
+  app.delete('/organization/users/:user_id/roles/:role_id', {
+    schema: { operationId: 'unassign-user-role', tags, params: UserRoleParams, response: { 200: RoleAssignmentDeleted, ...errorResponses } },
+  }, (req) => service.unassign(principalOf(req), undefined, req.params.user_id, req.params.role_id));
+}

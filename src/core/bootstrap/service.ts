@@ -1,0 +1,43 @@
+import { issueKey } from '../keys/store.js';
+import { type AppContext, inTransaction } from '../../platform/context.js';
+import { newId } from '../../platform/ids.js';
+import * as repo from './repository.js';
+
+export interface BootstrapResult {
+  organizationId: string;
+  ownerUserId: string;
+  defaultProjectId: string;
+  /** The admin key's secret; present only on the first start. */
+  adminKey: string;
+}
+
+export interface BootstrapOptions {
+  adminKey?: string;
+  ownerEmail?: string;
+  ownerName?: string;
+  organizationName?: string;
+}
+
+/**
+ * On an empty database: one organization, its owner, the Default project (owner as project
+ * owner) and an admin key owned by the owner. Returns undefined when already bootstrapped.
+ */
+export async function bootstrapOrganization(ctx: AppContext, opts: BootstrapOptions = {}): Promise<BootstrapResult | undefined> {
+  return inTransaction(ctx, async (tx) => {
+    if (await repo.organizationExists(tx)) return undefined;
+    const now = ctx.clock.now();
+    const organizationId = newId('organization');
+    const ownerUserId = newId('user');
+    const defaultProjectId = newId('project');
+    await repo.insertOrganization(tx, {
+      organization: { id: organizationId, name: opts.organizationName ?? 'Personal' },
+      owner: { id: ownerUserId, name: opts.ownerName ?? 'Owner', email: opts.ownerEmail ?? 'owner@example.com' },
+      defaultProject: { id: defaultProjectId, name: 'Default project' },
+      now,
+    });
+    const { value } = await issueKey(tx, {
+      kind: 'admin', name: 'Bootstrap admin key', projectId: null, ownerType: 'user', ownerId: ownerUserId, expiresAt: null, createdAt: now,
+    }, opts.adminKey);
+    return { organizationId, ownerUserId, defaultProjectId, adminKey: value };
+  });
+}
