@@ -18,6 +18,10 @@ export interface Config {
   metricsToken: string | undefined;
   /** SIGTERM: how long readiness fails before the server stops accepting connections. */
   drainDelayMs: number;
+  /** Redis (shared rate-limit counters across replicas); unset: counted in memory. */
+  redisUrl: string | undefined;
+  /** Largest accepted data-plane request body (uploads included), in bytes. */
+  gatewayBodyLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -52,5 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     usageCacheBytes: int(env, 'ORGPLANE_USAGE_CACHE_MB', 256, 0, 1024 * 1024) * 1024 * 1024,
     metricsToken: env.ORGPLANE_METRICS_TOKEN || undefined,
     drainDelayMs: int(env, 'ORGPLANE_DRAIN_DELAY_MS', 2000, 0, 10 * 60 * 1000),
+    redisUrl: env.REDIS_URL || undefined,
+    gatewayBodyLimit: int(env, 'ORGPLANE_GATEWAY_BODY_LIMIT', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };
 }

@@ -10,9 +10,12 @@ import { handleShutdownSignals } from './platform/lifecycle.js';
 import { Metrics } from './platform/metrics.js';
 import { systemClock } from './platform/clock.js';
 import { contextOf } from './platform/context.js';
+import { LiveTables } from './core/live.js';
+import { loadRoutes } from './gateway/upstreams.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const routes = loadRoutes(process.env);
   const metrics = new Metrics();
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
@@ -20,6 +23,9 @@ async function main(): Promise<void> {
   const ctx = contextOf(database, systemClock, catalog, config.usageCacheBytes, metrics);
   const readiness = new Readiness();
   for (const [name, check] of Object.entries(databaseReadiness(database))) readiness.add(name, check);
+  // Upstream routes are read before anything else (a bad file stops the start); none configured is a
+  // valid state (the data plane answers 503, the Administration API serves).
+  readiness.add('upstreams', async () => undefined);
 
   const boot = await bootstrapOrganization(ctx, { adminKey: config.bootstrapAdminKey, ownerEmail: process.env.ORGPLANE_OWNER_EMAIL || undefined });
   if (boot) {
@@ -33,8 +39,11 @@ async function main(): Promise<void> {
     );
   }
 
+  const live = await new LiveTables(ctx).start(database, config.databaseUrl, (err) => process.stderr.write(`orgplane: refreshing keys or limits failed: ${String(err)}\n`));
   const app = await buildApp({
     ctx,
+    live,
+    gateway: { routes, redisUrl: config.redisUrl, bodyLimit: config.gatewayBodyLimit },
     bodyLimit: config.bodyLimit,
     readiness,
     metricsToken: config.metricsToken,

@@ -11,6 +11,15 @@ import { validatorCompiler } from '../platform/validation.js';
 import { adminModules } from './index.js';
 import { installHealthRoutes, Readiness } from '../platform/health.js';
 import { installObservability } from '../platform/observability.js';
+import type { LiveTables } from '../core/live.js';
+import { DataPlane, type DataPlaneOptions } from '../gateway/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The data plane, when the app serves one. */
+    dataPlane?: DataPlane;
+  }
+}
 
 /** The Fastify instance type every route module receives (TypeBox-typed). */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -23,6 +32,10 @@ export interface AppOptions {
   readiness?: Readiness;
   /** Bearer token GET /metrics requires (ORGPLANE_METRICS_TOKEN); none: open. */
   metricsToken?: string;
+  /** The in-memory key and limit tables: keys are then resolved from memory, not the database. */
+  live?: LiveTables;
+  /** The data plane (inference endpoints), served beside the Administration API under /v1 (needs `live`). */
+  gateway?: Omit<DataPlaneOptions, 'ctx' | 'live' | 'log'>;
   /** Runs when the app closes, after in-flight requests finish (e.g. closing the database). */
   onClose?: () => Promise<void>;
 }
@@ -75,13 +88,32 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await app.register(
     async (v1) => {
-      requireAdminKey(v1 as unknown as FastifyInstance, ctx);
+      requireAdminKey(v1 as unknown as FastifyInstance, ctx, options.live?.keys);
+      const live = options.live;
+      if (live) {
+        // A change made here is in this replica's key and limit tables before its answer goes out.
+        v1.addHook('onSend', async (request, _reply, payload) => {
+          if (request.method !== 'GET') await live.refreshNow();
+          return payload;
+        });
+      }
       for (const register of adminModules) register(v1 as App, ctx);
     },
     { prefix: '/v1' },
   );
+  let dataPlane: DataPlane | undefined;
+  if (options.gateway && options.live) {
+    const plane = (dataPlane = new DataPlane({ ...options.gateway, ctx, live: options.live, log: app.log }));
+    app.decorate('dataPlane', plane);
+    await app.register(async (v1) => plane.register(v1 as unknown as FastifyInstance), { prefix: '/v1' });
+  }
 
-  if (options.onClose) app.addHook('onClose', options.onClose);
+  app.addHook('onClose', async () => {
+    // In-flight requests have finished: the usage still buffered is written, then the rest closes.
+    await dataPlane?.close();
+    await options.live?.close();
+    await options.onClose?.();
+  });
   await app.ready();
   return app;
 }

@@ -3,6 +3,7 @@ import type { AppContext } from '../platform/context.js';
 import { forbidden, unauthorized } from '../platform/errors.js';
 import { resolveKey, touchKeyOnce } from '../core/keys/store.js';
 import type { Principal } from '../core/keys/principal.js';
+import type { KeyTable } from '../core/keys/key-table.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,7 +16,7 @@ function redactForMessage(secret: string): string {
 }
 
 /** Resolves `Authorization: Bearer <key>` to a live key, or throws 401. Maintains `last_used_at`. */
-export async function authenticate(ctx: AppContext, request: FastifyRequest): Promise<Principal> {
+export async function authenticate(ctx: AppContext, request: FastifyRequest, keys?: KeyTable): Promise<Principal> {
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match) {
@@ -25,8 +26,16 @@ export async function authenticate(ctx: AppContext, request: FastifyRequest): Pr
     );
   }
   const secret = match[1];
-  const resolved = await resolveKey(ctx.db, secret);
   const now = ctx.clock.now();
+  if (keys) {
+    // From memory (core/keys): no database query on the request's path.
+    const found = keys.resolve(secret);
+    const entry = found instanceof Promise ? await found : found;
+    if (!entry || keys.expired(entry, now)) throw unauthorized(`Incorrect API key provided: ${redactForMessage(secret)}.`);
+    await keys.touch(entry, now);
+    return entry.principal;
+  }
+  const resolved = await resolveKey(ctx.db, secret);
   if (!resolved || (resolved.expiresAt !== null && resolved.expiresAt <= now)) {
     throw unauthorized(`Incorrect API key provided: ${redactForMessage(secret)}.`);
   }
@@ -39,10 +48,10 @@ export async function authenticate(ctx: AppContext, request: FastifyRequest): Pr
  * Guards every route registered in `app` (an encapsulated plugin scope): only live admin keys pass.
  * Project and service-account keys are real but not allowed here: 403.
  */
-export function requireAdminKey(app: FastifyInstance, ctx: AppContext): void {
+export function requireAdminKey(app: FastifyInstance, ctx: AppContext, keys?: KeyTable): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
-    const principal = await authenticate(ctx, request);
+    const principal = await authenticate(ctx, request, keys);
     if (principal.kind !== 'admin') {
       throw forbidden('This endpoint requires an admin API key (sk-admin-...). Project and service account API keys cannot be used for the Administration API.');
     }

@@ -12,6 +12,8 @@ import { bootstrapOrganization, type BootstrapResult } from '../../src/core/boot
 import { ManualClock } from '../../src/platform/clock.js';
 import { type AppContext, contextOf } from '../../src/platform/context.js';
 import { assertComponent } from './spec.js';
+import { LiveTables } from '../../src/core/live.js';
+import type { AppOptions } from '../../src/admin/app.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const DIALECTS: DialectName[] = (process.env.TEST_DIALECTS ?? 'sqlite,postgres').split(',') as DialectName[];
@@ -45,7 +47,14 @@ export class TestServer {
   databaseUrl!: string;
   private cleanup: Array<() => Promise<void> | void> = [];
 
-  constructor(readonly dialect: DialectName) {}
+  /** The in-memory key and limit tables the server answers from. */
+  live!: LiveTables;
+
+  constructor(
+    readonly dialect: DialectName,
+    /** Serve the data plane with these options (routes to the test's upstreams, …). */
+    readonly gateway?: AppOptions['gateway'],
+  ) {}
 
   get adminKey(): string {
     return this.boot.adminKey;
@@ -72,7 +81,8 @@ export class TestServer {
     await migrateToLatest(this.database);
     this.ctx = contextOf(this.database, this.clock, await loadCatalog());
     this.boot = (await bootstrapOrganization(this.ctx))!;
-    this.app = await buildApp({ ctx: this.ctx, bodyLimit: 64 * 1024 });
+    this.live = await new LiveTables(this.ctx).start(this.database, PG_URL);
+    this.app = await buildApp({ ctx: this.ctx, bodyLimit: 64 * 1024, live: this.live, gateway: this.gateway });
     const address = await this.app.listen({ port: 0, host: '127.0.0.1' });
     this.baseUrl = address;
     return this;

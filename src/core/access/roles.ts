@@ -67,6 +67,6 @@ const BY_ID = new Map(PREDEFINED_ROLES.map((r) => [r.id, r]));
 
 export const predefinedRole = (id: string): PredefinedRole | undefined => BY_ID.get(id);
 
-/** The predefined role a membership role stands for: organization `owner`/`reader`, project `owner`/`member`. */
+/** The predefined role a membership role stands for: organization `owner`/`reader`, project `owner`/`member`/`viewer`. */
 export const ORG_MEMBERSHIP_ROLE: Record<string, string> = { owner: 'role_org_owner', reader: 'role_org_reader' };
-export const PROJECT_MEMBERSHIP_ROLE: Record<string, string> = { owner: 'role_proj_owner', member: 'role_proj_member' };
+export const PROJECT_MEMBERSHIP_ROLE: Record<string, string> = { owner: 'role_proj_owner', member: 'role_proj_member', viewer: 'role_proj_viewer' };

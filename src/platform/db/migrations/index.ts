@@ -5,6 +5,7 @@ import * as rateLimitsCertificates from './0003_catalog_rate_limits_certificates
 import * as usage from './0004_usage.js';
 import * as usageDayVersions from './0005_usage_day_versions.js';
 import * as pgJsonNumbers from './0006_pg_json_numbers.js';
+import * as gateway from './0007_gateway.js';
 
 /**
  * All schema migrations, in order. Names sort lexically; append new ones with the next number.
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004_usage': usage,
   '0005_usage_day_versions': usageDayVersions,
   '0006_pg_json_numbers': pgJsonNumbers,
+  '0007_gateway': gateway,
 };

@@ -47,7 +47,8 @@ export interface ProjectUserTable {
   seq: Generated<number>;
   project_id: string;
   user_id: string;
-  role: 'owner' | 'member';
+  /** `viewer` (an orgplane extension) holds the predefined read-only project role. */
+  role: 'owner' | 'member' | 'viewer';
   added_at: number;
 }
 

@@ -5,6 +5,7 @@ import { type AppContext, inTransaction } from '../../../../platform/context.js'
 import { badRequest, notFound } from '../../../../platform/errors.js';
 import { IdPrefix } from '../../../../platform/ids.js';
 import { listEnvelope } from '../../../../platform/pagination.js';
+import { effectiveLimit } from '../../../../core/limits/effective.js';
 import { auditProject, requireActiveProject, requireProject } from '../service.js';
 import * as repo from './repository.js';
 import type { ProjectRateLimit, UpdateRateLimitBody } from './schemas.js';
@@ -21,8 +22,7 @@ function toRateLimit(model: CatalogModel, override: repo.RateLimitOverrideRow | 
   for (const field of RATE_LIMIT_FIELDS) {
     const org = model.rate_limits[field];
     if (org === undefined) continue;
-    const own = override?.[field];
-    record[field] = own == null ? org : Math.min(Number(own), org);
+    record[field] = effectiveLimit(org, override?.[field]);
   }
   return record as ProjectRateLimit;
 }

@@ -2,7 +2,8 @@ import { Type, type Static } from 'typebox';
 import { After, Const, CursorList, Deleted, IdParam, Limit, NullableString, StringEnum } from '../../../../platform/schemas.js';
 import { ProjectIdParams } from '../schemas.js';
 
-export const PROJECT_ROLES = ['owner', 'member'] as const;
+/** `viewer` is an orgplane extension: a read-only project member (no model requests); see docs/gateway.md. */
+export const PROJECT_ROLES = ['owner', 'member', 'viewer'] as const;
 
 export const ProjectUser = Type.Object({
   object: Const('organization.project.user'),
@@ -25,7 +26,7 @@ export const CreateProjectUserBody = Type.Object(
   {
     user_id: Type.Optional(NullableString({ minLength: 1, maxLength: 256, description: 'The ID of the organization user to add.' })),
     email: Type.Optional(NullableString({ minLength: 1, maxLength: 320, description: 'Email of the organization user to add (instead of user_id).' })),
-    role: StringEnum(PROJECT_ROLES, { description: '`owner` or `member`.' }),
+    role: StringEnum(PROJECT_ROLES, { description: '`owner` or `member` (or `viewer`, an orgplane extension: read-only).' }),
   },
   { additionalProperties: false },
 );

@@ -1,0 +1,69 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { LiveTables } from '../core/live.js';
+import { type Buckets, MemoryBuckets } from '../core/limits/buckets.js';
+import { RedisBuckets } from '../core/limits/redis-buckets.js';
+import { UsageRecorder } from '../core/usage/recorder.js';
+import { UsageIngestion } from '../core/usage/ingestion.js';
+import type { AppContext } from '../platform/context.js';
+import { ApiError } from '../platform/errors.js';
+import { type AdmissionCheck, RateLimitCheck } from './admission.js';
+import { Gateway } from './gateway.js';
+import { ResponseOwners } from './response-owners.js';
+import { gatewayRoutes } from './routes.js';
+import type { Routes } from './upstreams.js';
+
+export interface DataPlaneOptions {
+  ctx: AppContext;
+  live: LiveTables;
+  routes: Routes | null;
+  log: FastifyBaseLogger;
+  /** With a URL, rate limits are counted in Redis (shared by every replica); otherwise in memory. */
+  redisUrl?: string;
+  redisPrefix?: string;
+  /** How often recorded usage is written (ms, default 1000). */
+  usageFlushMs?: number;
+  bodyLimit?: number;
+  /** Checks that run after the rate limits (policies). */
+  extraChecks?: AdmissionCheck[];
+  random?: () => number;
+}
+
+/** The data plane, assembled: the gateway, its admission checks, usage recorder and response owners. */
+export class DataPlane {
+  readonly gateway: Gateway;
+  readonly recorder: UsageRecorder;
+  readonly owners: ResponseOwners;
+  readonly buckets: Buckets;
+  readonly checks: AdmissionCheck[];
+
+  constructor(private readonly o: DataPlaneOptions) {
+    const { ctx, live, log } = o;
+    const ingestion = new UsageIngestion(ctx);
+    this.recorder = new UsageRecorder((records) => ingestion.ingest(records), {
+      flushMs: o.usageFlushMs,
+      onError: (err, n) => log.error({ err, records: n }, 'usage recording failed; will retry'),
+      drop: (err) => err instanceof ApiError && err.status < 500,
+    });
+    this.owners = new ResponseOwners(ctx.db, ctx.writer, () => ctx.clock.now(), (err) => log.error({ err }, 'response owner not stored'));
+    this.buckets = o.redisUrl ? new RedisBuckets(o.redisUrl, o.redisPrefix) : new MemoryBuckets(() => ctx.clock.nowMs());
+    this.checks = [new RateLimitCheck(live.limits, this.buckets), ...(o.extraChecks ?? [])];
+    this.gateway = new Gateway({
+      catalog: ctx.catalog, clock: ctx.clock, keys: live.keys, recorder: this.recorder, owners: this.owners, routes: o.routes, checks: this.checks, log, random: o.random,
+    });
+  }
+
+  /** Registers the data-plane routes (call inside the /v1 prefix). */
+  async register(app: FastifyInstance): Promise<void> {
+    await app.register(gatewayRoutes, {
+      gateway: this.gateway, keys: this.o.live.keys, owners: this.owners, clock: this.o.ctx.clock, bodyLimit: this.o.bodyLimit ?? 32 * 1024 * 1024,
+      // Fastify's own per-request lines are left out: the gateway writes one access-log line per request.
+      logLevel: 'warn',
+    } as never);
+  }
+
+  async close(): Promise<void> {
+    await this.recorder.close();
+    await this.gateway.close();
+    await this.buckets.close();
+  }
+}
