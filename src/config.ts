@@ -60,3 +60,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gatewayBodyLimit: int(env, 'ORGPLANE_GATEWAY_BODY_LIMIT', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };
 }
+
+/** Hides a URL's password. */
+function redactUrl(url: string | undefined): string | undefined {
+  if (url === undefined || url.startsWith('sqlite:')) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = 'REDACTED';
+    return parsed.toString();
+  } catch {
+    return 'REDACTED (not a URL)';
+  }
+}
+
+/** The effective configuration with its secrets redacted (`orgplane serve --print-config`). */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    databaseUrl: redactUrl(config.databaseUrl),
+    redisUrl: redactUrl(config.redisUrl),
+    bootstrapAdminKey: config.bootstrapAdminKey === undefined ? undefined : 'REDACTED',
+    metricsToken: config.metricsToken === undefined ? undefined : 'REDACTED',
+  };
+}

@@ -1,6 +1,8 @@
 import { buildApp } from './admin/app.js';
 import { loadCatalog } from './core/catalog/index.js';
-import { ConfigError, loadConfig } from './config.js';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { databaseReadiness } from './platform/db/readiness.js';
@@ -13,8 +15,8 @@ import { contextOf } from './platform/context.js';
 import { LiveTables } from './core/live.js';
 import { loadRoutes } from './gateway/upstreams.js';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
+/** The composition root: builds everything from the configuration and serves until SIGTERM. */
+export async function serve(config: Config): Promise<void> {
   const routes = loadRoutes(process.env);
   const metrics = new Metrics();
   const database = await openDatabase(config.databaseUrl);
@@ -54,11 +56,19 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
 }
 
-main().catch((err) => {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`orgplane: configuration error: ${err.message}\n`);
-  } else {
-    process.stderr.write(`orgplane: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
-  }
-  process.exit(1);
-});
+/** Serves with the environment's configuration; a failure to start is one line on stderr and exit 1. */
+export function serveFromEnvironment(): void {
+  Promise.resolve()
+    .then(() => serve(loadConfig()))
+    .catch((err) => {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`orgplane: configuration error: ${err.message}\n`);
+      } else {
+        process.stderr.write(`orgplane: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+      }
+      process.exit(1);
+    });
+}
+
+// `node dist/src/main.js` (npm start) serves; `orgplane serve` imports this module and calls serveFromEnvironment.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) serveFromEnvironment();

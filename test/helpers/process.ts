@@ -21,8 +21,10 @@ export class ServerProcess {
   baseUrl = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(env: Record<string, string>, args: string[] = [...TSX, 'src/main.ts']) {
-    this.child = spawn(process.execPath, args, {
+  /** Runs `node <args>` (default: the sources' entry point), or `command` when given (e.g. npm start). */
+  constructor(env: Record<string, string>, args: string[] = [...TSX, 'src/main.ts'], command?: string[]) {
+    const [file, ...rest] = command ?? [process.execPath, ...args];
+    this.child = spawn(file, rest, {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

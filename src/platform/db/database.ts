@@ -40,10 +40,15 @@ export interface OpenOptions {
   pgSchema?: string;
 }
 
+/** The file path of a `sqlite:<path>` URL (`:memory:` for an in-memory database). */
+export function sqlitePath(url: string): string {
+  return url.slice('sqlite:'.length);
+}
+
 /** Opens `sqlite:<path>` (WAL, synchronous=FULL: an acknowledged write survives a crash) or `postgres://...`. */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   if (url.startsWith('sqlite:')) {
-    const path = url.slice('sqlite:'.length);
+    const path = sqlitePath(url);
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
     const sqlite = new SQLite(path);
     sqlite.pragma('journal_mode = WAL');

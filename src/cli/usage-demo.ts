@@ -1,22 +1,19 @@
-// Fills the database with realistic demo usage: projects, users and keys, and records over the
-// past days with daily and hourly rhythms, through the ingestion service.
-// Usage: tsx src/cli/demo-usage.ts [--days 30] [--records 200000] [--projects 5] [--users 12] [--keys 20] [--seed 1]
-import { demoRecords, seedDemoOrganization, type DemoShape } from './demo.js';
 import { UsageIngestion } from '../core/usage/ingestion.js';
-import { intOption, openContext, run } from './common.js';
+import { CliError, openContext } from './common.js';
+import { demoRecords, type DemoShape, seedDemoOrganization } from './demo.js';
 
-run(async () => {
-  const args = process.argv.slice(2);
-  const shape: DemoShape = {
-    days: intOption(args, 'days', 30),
-    records: intOption(args, 'records', 200_000),
-    projects: intOption(args, 'projects', 5),
-    users: intOption(args, 'users', 12),
-    keys: intOption(args, 'keys', 20),
-    seed: intOption(args, 'seed', Math.floor(Date.now() / 1000)),
-  };
+/**
+ * Fills the database with realistic demo usage: projects, users and keys, and records over the past
+ * days with daily and hourly rhythms, through the ingestion service. Refuses a database that
+ * already holds usage (demo records would mix with real ones) unless `force`.
+ */
+export async function demoUsage(shape: DemoShape, force: boolean): Promise<void> {
   const { ctx, close } = await openContext();
   try {
+    const held = await ctx.db.selectFrom('usage_records').select('id').limit(1).executeTakeFirst();
+    if (held && !force) {
+      throw new CliError('the database (DATABASE_URL) already holds usage records; demo usage would mix with them. Use --force to add it anyway.');
+    }
     const org = await seedDemoOrganization(ctx, shape);
     process.stderr.write(`created ${org.projectIds.length} projects, ${shape.users} users, ${org.keys.length} API keys\n`);
     const ingestion = new UsageIngestion(ctx);
@@ -31,4 +28,4 @@ run(async () => {
   } finally {
     await close();
   }
-});
+}
