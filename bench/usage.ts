@@ -26,9 +26,8 @@ import { openDatabase } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrate.js';
 import { bootstrapOrganization } from '../src/core/bootstrap/service.js';
 import { type DemoOrganization, demoRecords, seedDemoOrganization, type DemoShape } from '../src/cli/demo.js';
-import { UsageIngestion } from '../src/core/usage/ingestion.js';
 import { systemClock } from '../src/platform/clock.js';
-import { contextOf } from '../src/platform/context.js';
+import { createCore } from '../src/core/index.js';
 import { eventLoopDelay, setAutogroupNice, startProbe, startProcess, stopProcess, SERVER_ARGS } from './lib.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -76,18 +75,18 @@ async function build() {
   const adminKey = `sk-admin-${randomBytes(32).toString('base64url')}`;
   const database = await openDatabase(url, { pgSchema: sqlite ? undefined : 'bench_usage' });
   await migrateToLatest(database);
-  const ctx = contextOf(database, systemClock, await loadCatalog());
+  const ctx = createCore({ database, clock: systemClock, catalog: await loadCatalog() });
   await bootstrapOrganization(ctx, { adminKey });
   const org = await seedDemoOrganization(ctx, shape);
   log(`${database.dialect}: ${shape.records} records over ${shape.days} days, ${shape.projects} projects, ${shape.keys} keys, ${org.models.length} models`);
   await sql`create table bench_raw_usage (ts bigint not null, kind text not null, project_id text not null, model text not null, input_tokens bigint not null, output_tokens bigint not null)`.execute(database.db);
-  const ingestion = new UsageIngestion(ctx);
+  const { ingestion } = ctx.usage;
   const now = systemClock.now() - 86400; // leave the last day for the HTTP ingestion
   let loaded = 0;
   let loadSeconds = 0;
   for (const batch of demoRecords(org, shape, now, LOAD_BATCH)) {
     const t = performance.now();
-    loaded += (await ingestion.ingest(batch)).accepted;
+    loaded += (await ingestion.record(batch)).accepted;
     loadSeconds += (performance.now() - t) / 1000;
     process.stderr.write(`\r  loaded ${loaded} records, ${Math.round(loaded / loadSeconds)} records/s   `);
     const raw = batch.map((r) => [r.timestamp, r.kind, r.project_id, r.model ?? '', r.input_tokens ?? 0, r.output_tokens ?? 0]);

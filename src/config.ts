@@ -1,3 +1,4 @@
+import { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl } from './platform/db/database.js';
 import { isAdminKeyFormat } from './platform/key-crypto.js';
 
 /** Runtime configuration, read once from the environment. Documented in the README. */
@@ -18,6 +19,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** SIGTERM: how long readiness fails before the server stops accepting connections. */
   drainDelayMs: number;
+  /** How long a web console session lasts from sign-in, in seconds. */
+  consoleSessionSeconds: number;
   /** Redis (shared rate-limit counters across replicas); unset: counted in memory. */
   redisUrl: string | undefined;
   /** Largest accepted data-plane request body (uploads included), in bytes. */
@@ -37,10 +40,8 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const databaseUrl = env.DATABASE_URL || 'sqlite:./data/orgplane.db';
-  if (!databaseUrl.startsWith('sqlite:') && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL must be sqlite:<path> or postgres://...');
-  }
+  const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  if (!isDatabaseUrl(databaseUrl)) throw new ConfigError(`DATABASE_URL must be ${DATABASE_URL_FORMS}`);
   const bootstrapAdminKey = env.ORGPLANE_ADMIN_KEY || undefined;
   if (bootstrapAdminKey !== undefined && !isAdminKeyFormat(bootstrapAdminKey)) {
     throw new ConfigError('ORGPLANE_ADMIN_KEY must look like an admin key: sk-admin- followed by at least 32 characters of [A-Za-z0-9_-]');
@@ -56,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     usageCacheBytes: int(env, 'ORGPLANE_USAGE_CACHE_MB', 256, 0, 1024 * 1024) * 1024 * 1024,
     metricsToken: env.ORGPLANE_METRICS_TOKEN || undefined,
     drainDelayMs: int(env, 'ORGPLANE_DRAIN_DELAY_MS', 2000, 0, 10 * 60 * 1000),
+    consoleSessionSeconds: int(env, 'ORGPLANE_CONSOLE_SESSION_HOURS', 8, 1, 24 * 30) * 3600,
     redisUrl: env.REDIS_URL || undefined,
     gatewayBodyLimit: int(env, 'ORGPLANE_GATEWAY_BODY_LIMIT', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };

@@ -1,35 +1,47 @@
-import { buildApp } from './admin/app.js';
-import { loadCatalog } from './core/catalog/index.js';
+import { compose } from './compose.js';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { bootstrapOrganization } from './core/bootstrap/service.js';
+import { loadCatalog } from './core/catalog/index.js';
+import { systemClock } from './platform/clock.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
+import { loadRoutes } from './gateway/upstreams.js';
 import { databaseReadiness } from './platform/db/readiness.js';
-import { bootstrapOrganization } from './core/bootstrap/service.js';
 import { Readiness } from './platform/health.js';
 import { handleShutdownSignals } from './platform/lifecycle.js';
 import { Metrics } from './platform/metrics.js';
-import { systemClock } from './platform/clock.js';
-import { contextOf } from './platform/context.js';
-import { LiveTables } from './core/live.js';
-import { loadRoutes } from './gateway/upstreams.js';
 
-/** The composition root: builds everything from the configuration and serves until SIGTERM. */
+/** The process: config → database (migrated) → catalog → compose (core services → live tables → admin API + gateway) → bootstrap → listen; SIGTERM/SIGINT. */
 export async function serve(config: Config): Promise<void> {
   const routes = loadRoutes(process.env);
   const metrics = new Metrics();
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
   const catalog = await loadCatalog(config.modelCatalogPath);
-  const ctx = contextOf(database, systemClock, catalog, config.usageCacheBytes, metrics);
   const readiness = new Readiness();
   for (const [name, check] of Object.entries(databaseReadiness(database))) readiness.add(name, check);
   // Upstream routes are read before anything else (a bad file stops the start); none configured is a
   // valid state (the data plane answers 503, the Administration API serves).
   readiness.add('upstreams', async () => undefined);
+  const { core, admin: app } = await compose({
+    database,
+    clock: systemClock,
+    catalog,
+    usageCacheBytes: config.usageCacheBytes,
+    metrics,
+    readiness,
+    metricsToken: config.metricsToken,
+    live: { url: config.databaseUrl, onError: (err) => process.stderr.write(`orgplane: refreshing keys or limits failed: ${String(err)}\n`) },
+    gateway: { routes, redisUrl: config.redisUrl, bodyLimit: config.gatewayBodyLimit },
+    bodyLimit: config.bodyLimit,
+    console: { sessionTtlSeconds: config.consoleSessionSeconds },
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    onClose: () => database.close(),
+  });
 
-  const boot = await bootstrapOrganization(ctx, { adminKey: config.bootstrapAdminKey, ownerEmail: process.env.ORGPLANE_OWNER_EMAIL || undefined });
+  const boot = await bootstrapOrganization(core, { adminKey: config.bootstrapAdminKey, ownerEmail: process.env.ORGPLANE_OWNER_EMAIL || undefined });
   if (boot) {
     // A generated key is shown once, on the terminal only (never through the logger); a key given
     // in ORGPLANE_ADMIN_KEY is never printed back.
@@ -41,17 +53,6 @@ export async function serve(config: Config): Promise<void> {
     );
   }
 
-  const live = await new LiveTables(ctx).start(database, config.databaseUrl, (err) => process.stderr.write(`orgplane: refreshing keys or limits failed: ${String(err)}\n`));
-  const app = await buildApp({
-    ctx,
-    live,
-    gateway: { routes, redisUrl: config.redisUrl, bodyLimit: config.gatewayBodyLimit },
-    bodyLimit: config.bodyLimit,
-    readiness,
-    metricsToken: config.metricsToken,
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    onClose: () => database.close(),
-  });
   handleShutdownSignals(app, readiness, { drainDelayMs: config.drainDelayMs });
   await app.listen({ port: config.port, host: config.host });
 }

@@ -2,40 +2,38 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import qs from 'qs';
-import { requireAdminKey } from './auth.js';
-import type { AppContext } from '../platform/context.js';
+import cookie from '@fastify/cookie';
+import { consolePlugin } from '../console/plugin.js';
+import { ConsoleSessions } from '../console/sessions.js';
+import type { Core } from '../core/index.js';
 import { installErrorHandlers } from '../platform/errors.js';
 import { validatorCompiler } from '../platform/validation.js';
-import { adminModules } from './index.js';
 import { installHealthRoutes, Readiness } from '../platform/health.js';
 import { installObservability } from '../platform/observability.js';
+import type { App } from './app-type.js';
+import { requirePermission } from './access.js';
+import { requireAdminKey } from './auth.js';
+import { adminModules } from './index.js';
+import { createAdminServices } from './services.js';
 import type { LiveTables } from '../core/live.js';
-import { DataPlane, type DataPlaneOptions } from '../gateway/index.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The data plane, when the app serves one. */
-    dataPlane?: DataPlane;
-  }
-}
+export type { App } from './app-type.js';
 
-/** The Fastify instance type every route module receives (TypeBox-typed). */
-export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
-
-export interface AppOptions {
-  ctx: AppContext;
+export interface AdminAppOptions {
   logger?: boolean | object;
   bodyLimit?: number;
   /** What /readyz checks (and whether the server is draining); none: ready while serving. */
   readiness?: Readiness;
   /** Bearer token GET /metrics requires (ORGPLANE_METRICS_TOKEN); none: open. */
   metricsToken?: string;
+  /** The web console (default: served, sessions lasting 8 hours); false: not served. */
+  console?: ConsoleOptions | false;
   /** The in-memory key and limit tables: keys are then resolved from memory, not the database. */
   live?: LiveTables;
-  /** The data plane (inference endpoints), served beside the Administration API under /v1 (needs `live`). */
-  gateway?: Omit<DataPlaneOptions, 'ctx' | 'live' | 'log'>;
+  /** Registers another plane's routes on the same server before it starts (compose.ts: the gateway). */
+  planes?: (app: FastifyInstance) => Promise<void>;
   /** Runs when the app closes, after in-flight requests finish (e.g. closing the database). */
   onClose?: () => Promise<void>;
 }
@@ -48,8 +46,16 @@ function parseQuery(input: string): Record<string, unknown> {
   return qs.parse(input, { depth: 2, arrayLimit: 1000, parameterLimit: 2000, allowPrototypes: false }) as Record<string, unknown>;
 }
 
-export async function buildApp(options: AppOptions): Promise<App> {
-  const { ctx } = options;
+export interface ConsoleOptions {
+  /** How long a console session lasts from sign-in, in seconds (default 8 hours). */
+  sessionTtlSeconds?: number;
+  /** Where the built console is (default: dist/console of the package). */
+  assetsDir?: string;
+}
+
+/** The Administration API over `core` (and the web console's server side): its services constructed once, its routes under `/v1` (admin keys only). */
+export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): Promise<App> {
+  const services = createAdminServices(core);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -83,12 +89,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  installObservability(app as unknown as FastifyInstance, { metrics: ctx.metrics, metricsToken: options.metricsToken });
+  await app.register(cookie);
+  const sessions = options.console === false ? undefined : new ConsoleSessions(core, { ttlSeconds: options.console?.sessionTtlSeconds ?? 8 * 3600 });
+  if (sessions) await app.register(consolePlugin, { sessions, assetsDir: options.console ? options.console.assetsDir : undefined });
+
+  installObservability(app as unknown as FastifyInstance, { metrics: core.metrics, metricsToken: options.metricsToken });
   installHealthRoutes(app as unknown as FastifyInstance, options.readiness ?? new Readiness());
 
   await app.register(
     async (v1) => {
-      requireAdminKey(v1 as unknown as FastifyInstance, ctx, options.live?.keys);
+      requireAdminKey(v1 as unknown as FastifyInstance, core, options.live?.keys, sessions?.authenticate);
+      requirePermission(v1 as unknown as FastifyInstance, core);
       const live = options.live;
       if (live) {
         // A change made here is in this replica's key and limit tables before its answer goes out.
@@ -97,23 +108,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
           return payload;
         });
       }
-      for (const register of adminModules) register(v1 as App, ctx);
+      for (const register of adminModules) register(v1 as App, services);
     },
     { prefix: '/v1' },
   );
-  let dataPlane: DataPlane | undefined;
-  if (options.gateway && options.live) {
-    const plane = (dataPlane = new DataPlane({ ...options.gateway, ctx, live: options.live, log: app.log }));
-    app.decorate('dataPlane', plane);
-    await app.register(async (v1) => plane.register(v1 as unknown as FastifyInstance), { prefix: '/v1' });
-  }
-
-  app.addHook('onClose', async () => {
-    // In-flight requests have finished: the usage still buffered is written, then the rest closes.
-    await dataPlane?.close();
-    await options.live?.close();
-    await options.onClose?.();
-  });
+  if (options.planes) await options.planes(app as unknown as FastifyInstance);
+  if (options.onClose) app.addHook('onClose', options.onClose);
   await app.ready();
   return app;
 }

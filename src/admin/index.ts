@@ -1,5 +1,5 @@
-import type { App } from './app.js';
-import type { AppContext } from '../platform/context.js';
+import type { App } from './app-type.js';
+import type { AdminServices } from './services.js';
 import adminApiKeys from './organization/admin-api-keys/routes.js';
 import auditLogs from './organization/audit-logs/routes.js';
 import certificates from './organization/certificates/routes.js';
@@ -24,7 +24,7 @@ import projectRoles from './projects/roles/routes.js';
 import projectUserRoles from './projects/users/roles/routes.js';
 
 /** Every Administration API module, each registering its routes under `/v1` (admin keys only). */
-export const adminModules: Array<(app: App, ctx: AppContext) => void> = [
+export const adminModules: Array<(app: App, services: AdminServices) => void> = [
   projects,
   projectUsers,
   projectServiceAccounts,

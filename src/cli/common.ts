@@ -3,7 +3,7 @@ import { type Config, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
 import { systemClock } from '../platform/clock.js';
-import { type AppContext, contextOf } from '../platform/context.js';
+import { type Core, createCore } from '../core/index.js';
 import { ApiError } from '../platform/errors.js';
 
 /** A failure a command reports as one line on stderr (no stack), with its exit code. */
@@ -13,13 +13,13 @@ export class CliError extends Error {
   }
 }
 
-/** Opens the configured database (DATABASE_URL), brings it up to date and builds the service context. */
-export async function openContext(config: Config = loadConfig()): Promise<{ ctx: AppContext; database: Database; close: () => Promise<void> }> {
+/** Opens the configured database (DATABASE_URL), brings it up to date and builds the core services. */
+export async function openCore(config: Config = loadConfig()): Promise<{ core: Core; close: () => Promise<void> }> {
   const database = await openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(database);
     const catalog = await loadCatalog(config.modelCatalogPath);
-    return { ctx: contextOf(database, systemClock, catalog), database, close: () => database.close() };
+    return { core: createCore({ database, clock: systemClock, catalog }), close: () => database.close() };
   } catch (err) {
     await database.close();
     throw err;

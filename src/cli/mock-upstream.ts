@@ -1,5 +1,5 @@
 // Starts the deterministic OpenAI-compatible mock upstream (see src/mock-upstream/server.ts).
-// Usage: npm run mock-upstream -- [--port 9090] [--host 127.0.0.1] [--latency-ms 0] [--failure-rate 0] [--seed 1] [--api-key KEY]
+// Usage: npm run mock-upstream -- --help
 import { startMockUpstream } from '../mock-upstream/server.js';
 
 const HELP = `Usage: npm run mock-upstream -- [options]
@@ -13,6 +13,7 @@ Options:
   --latency-ms N      delay before the first byte of every answer (default 0)
   --failure-rate X    fraction of requests answered 500, between 0 and 1 (default 0)
   --seed N            seed of the failure draws (default 1)
+  --stream-chunk-delay-ms N   delay between the chunks of a streamed answer (default 0)
   --api-key KEY       answer 401 to requests without "Authorization: Bearer KEY" (default: accept any)
   --help              show this help
 `;
@@ -26,7 +27,7 @@ function parse(args: string[]) {
       process.exit(0);
     }
     const [name, inline] = arg.split('=', 2);
-    if (!['--port', '--host', '--latency-ms', '--failure-rate', '--seed', '--api-key'].includes(name)) fail(`unknown option ${arg}`);
+    if (!['--port', '--host', '--latency-ms', '--failure-rate', '--seed', '--api-key', '--stream-chunk-delay-ms'].includes(name)) fail(`unknown option ${arg}`);
     const value = inline ?? args[++i];
     if (value === undefined) fail(`${name} needs a value`);
     values.set(name.slice(2), value);
@@ -44,6 +45,7 @@ function parse(args: string[]) {
     latencyMs: number('latency-ms', 0, (n) => Number.isFinite(n) && n >= 0, 'a non-negative number'),
     failureRate: number('failure-rate', 0, (n) => n >= 0 && n <= 1, 'between 0 and 1'),
     seed: number('seed', 1, Number.isInteger, 'an integer'),
+    streamChunkDelayMs: number('stream-chunk-delay-ms', 0, (n) => Number.isFinite(n) && n >= 0, 'a non-negative number'),
     apiKey: values.get('api-key'),
   };
 }
@@ -55,7 +57,7 @@ function fail(message: string): never {
 
 const options = parse(process.argv.slice(2));
 const mock = await startMockUpstream({ ...options, recordRequests: false });
-process.stdout.write(`mock upstream listening on ${mock.url}\n`);
+process.stdout.write(`mock upstream listening on ${mock.url} (counts at GET /mock/stats)\n`);
 const stop = () => void mock.close().then(() => process.exit(0));
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -1,9 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SingleBar } from 'cli-progress';
-import { UsageIngestion } from '../core/usage/ingestion.js';
 import { ApiError } from '../platform/errors.js';
-import { CliError, openContext } from './common.js';
+import { CliError, openCore } from './common.js';
 
 export interface ImportOptions {
   batch: number;
@@ -26,8 +25,8 @@ export async function importUsage(file: string, options: ImportOptions): Promise
       throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
     }
   }
-  const { ctx, close } = await openContext();
-  const ingestion = new UsageIngestion(ctx);
+  const { core, close } = await openCore();
+  const { ingestion, records } = core.usage;
   const stream = file === '-' ? process.stdin : createReadStream(file);
   const input = createInterface({ input: stream, crlfDelay: Infinity });
   const bar = process.stderr.isTTY && size > 0
@@ -43,7 +42,7 @@ export async function importUsage(file: string, options: ImportOptions): Promise
   const flush = async () => {
     if (!batch.length) return;
     try {
-      const result = await ingestion.ingest(await ingestion.parse(batch));
+      const result = await ingestion.record(await records.validate(batch));
       counts.accepted += result.accepted;
       counts.duplicates += result.duplicates;
       counts.unpriced += result.unpriced;

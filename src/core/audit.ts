@@ -1,4 +1,4 @@
-import type { Executor } from '../platform/context.js';
+import type { Executor } from '../core/context.js';
 import type { Clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
 import { auditActor, type Principal } from './keys/principal.js';

@@ -3,8 +3,7 @@ import type { LiveTables } from '../core/live.js';
 import { type Buckets, MemoryBuckets } from '../core/limits/buckets.js';
 import { RedisBuckets } from '../core/limits/redis-buckets.js';
 import { UsageRecorder } from '../core/usage/recorder.js';
-import { UsageIngestion } from '../core/usage/ingestion.js';
-import type { AppContext } from '../platform/context.js';
+import type { Core } from '../core/index.js';
 import { ApiError } from '../platform/errors.js';
 import { type AdmissionCheck, RateLimitCheck } from './admission.js';
 import { Gateway } from './gateway.js';
@@ -13,7 +12,7 @@ import { gatewayRoutes } from './routes.js';
 import type { Routes } from './upstreams.js';
 
 export interface DataPlaneOptions {
-  ctx: AppContext;
+  core: Core;
   live: LiveTables;
   routes: Routes | null;
   log: FastifyBaseLogger;
@@ -37,14 +36,14 @@ export class DataPlane {
   readonly checks: AdmissionCheck[];
 
   constructor(private readonly o: DataPlaneOptions) {
-    const { ctx, live, log } = o;
-    const ingestion = new UsageIngestion(ctx);
-    this.recorder = new UsageRecorder((records) => ingestion.ingest(records), {
+    const { core: ctx, live, log } = o;
+    const { ingestion } = ctx.usage;
+    this.recorder = new UsageRecorder((records) => ingestion.record(records), {
       flushMs: o.usageFlushMs,
       onError: (err, n) => log.error({ err, records: n }, 'usage recording failed; will retry'),
       drop: (err) => err instanceof ApiError && err.status < 500,
     });
-    this.owners = new ResponseOwners(ctx.db, ctx.writer, () => ctx.clock.now(), (err) => log.error({ err }, 'response owner not stored'));
+    this.owners = new ResponseOwners(ctx.database, () => ctx.clock.now(), (err) => log.error({ err }, 'response owner not stored'));
     this.buckets = o.redisUrl ? new RedisBuckets(o.redisUrl, o.redisPrefix) : new MemoryBuckets(() => ctx.clock.nowMs());
     this.checks = [new RateLimitCheck(live.limits, this.buckets), ...(o.extraChecks ?? [])];
     this.gateway = new Gateway({
@@ -55,7 +54,7 @@ export class DataPlane {
   /** Registers the data-plane routes (call inside the /v1 prefix). */
   async register(app: FastifyInstance): Promise<void> {
     await app.register(gatewayRoutes, {
-      gateway: this.gateway, keys: this.o.live.keys, owners: this.owners, clock: this.o.ctx.clock, bodyLimit: this.o.bodyLimit ?? 32 * 1024 * 1024,
+      gateway: this.gateway, keys: this.o.live.keys, owners: this.owners, clock: this.o.core.clock, bodyLimit: this.o.bodyLimit ?? 32 * 1024 * 1024,
       // Fastify's own per-request lines are left out: the gateway writes one access-log line per request.
       logLevel: 'warn',
     } as never);

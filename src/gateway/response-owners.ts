@@ -1,7 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../platform/db/schema.js';
-import type { SqliteWriter } from '../platform/db/sqlite-writer.js';
-import { runWriteScript } from '../platform/db/write-script.js';
+import type { Database } from '../platform/db/database.js';
 
 /**
  * Which project created which stored response (and on which upstream), so that a project never
@@ -13,8 +10,7 @@ export class ResponseOwners {
   private readonly recent = new Map<string, { projectId: string; upstream: string }>();
 
   constructor(
-    private readonly db: Kysely<DB>,
-    private readonly writer: SqliteWriter | undefined,
+    private readonly database: Database,
     private readonly now: () => number,
     private readonly onError: (err: unknown) => void,
   ) {}
@@ -23,7 +19,7 @@ export class ResponseOwners {
     if (this.recent.size >= 100_000) this.recent.clear();
     this.recent.set(responseId, { projectId, upstream });
     this.write(
-      this.db
+      this.database.db
         .insertInto('gateway_responses')
         .values({ response_id: responseId, project_id: projectId, upstream, created_at: this.now() })
         .onConflict((oc) => oc.column('response_id').doNothing())
@@ -35,17 +31,17 @@ export class ResponseOwners {
   async owner(responseId: string): Promise<{ projectId: string; upstream: string } | undefined> {
     const known = this.recent.get(responseId);
     if (known) return known;
-    const row = await this.db.selectFrom('gateway_responses').select(['project_id', 'upstream']).where('response_id', '=', responseId).executeTakeFirst();
+    const row = await this.database.db.selectFrom('gateway_responses').select(['project_id', 'upstream']).where('response_id', '=', responseId).executeTakeFirst();
     return row ? { projectId: row.project_id, upstream: row.upstream } : undefined;
   }
 
   forget(responseId: string): void {
     this.recent.delete(responseId);
-    this.write(this.db.deleteFrom('gateway_responses').where('response_id', '=', responseId).compile());
+    this.write(this.database.db.deleteFrom('gateway_responses').where('response_id', '=', responseId).compile());
   }
 
-  /** Through the writer thread where there is one (SQLite), so the main thread never waits for the write lock. */
+  /** As a write script (Database.runScript: off the event loop where the database allows), not awaited. */
   private write(query: { sql: string; parameters: readonly unknown[] }): void {
-    runWriteScript(this.db, this.writer, [{ sql: query.sql, parameters: [...query.parameters] }], { statements: 0, rows: 0 }).catch(this.onError);
+    this.database.runScript([{ sql: query.sql, parameters: [...query.parameters] }], { statements: 0, rows: 0 }).catch(this.onError);
   }
 }

@@ -1,4 +1,4 @@
-import type { IngestRecord } from '../admin/organization/usage/schemas.js';
+import type { IngestRecord } from '../core/usage/records.js';
 import { IMAGE_SIZES, SERVICE_TIERS } from '../core/usage/kinds.js';
 
 /** Counters read from one upstream answer (before they become a usage record). */

@@ -67,7 +67,7 @@ export function embeddings(req: MockRequest, state: MockState): Reply {
     return { object: 'embedding', index, embedding };
   });
   const tokens = inputs.reduce((sum, input) => sum + input.tokens, 0);
-  return json({ object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+  return json({ object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } }, { input: tokens, output: 0 });
 }
 
 // ---- /v1/moderations -----------------------------------------------------------------------------

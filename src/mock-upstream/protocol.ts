@@ -14,12 +14,21 @@ export interface MockRequest {
 }
 
 /** A handler's answer: serialized JSON, raw bytes, or server-sent events written one frame at a time. */
-export type Reply =
+export type Reply = (
   | { kind: 'json'; status?: number; body: string }
   | { kind: 'bytes'; status?: number; contentType: string; body: Buffer | string }
-  | { kind: 'sse'; frames: string[] };
+  | { kind: 'sse'; frames: string[] }
+) & {
+  /** The tokens this answer reports in its `usage` (tallied in `MockUpstream.reported` once it is fully sent). */
+  usage?: ReportedTokens;
+};
 
-export const json = (value: unknown, status?: number): Reply => ({ kind: 'json', status, body: JSON.stringify(value) });
+export interface ReportedTokens {
+  input: number;
+  output: number;
+}
+
+export const json = (value: unknown, usage?: ReportedTokens): Reply => ({ kind: 'json', body: JSON.stringify(value), usage });
 
 /** One SSE frame: `data: …` (chat, completions) or `event: …` + `data: …` (responses, audio). */
 export function sseFrame(data: string, event?: string): string {

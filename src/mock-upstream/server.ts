@@ -45,6 +45,8 @@ export interface MockUpstream {
   received: ReceivedRequest[];
   /** Requests whose client went away before the response ended. */
   aborted: number;
+  /** Answers fully sent that reported usage, and the input / output tokens they reported (also at GET /mock/stats). */
+  reported: { responses: number; inputTokens: number; outputTokens: number };
   /** Forces the next `count` (default 1) answers to `status` with `body` (default: OpenAI's error for that status); null clears. */
   setFailure(next: { status: number; body?: unknown; count?: number } | null): void;
 }
@@ -106,6 +108,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     url: '',
     received: [],
     aborted: 0,
+    reported: { responses: 0, inputTokens: 0, outputTokens: 0 },
     close: () => new Promise<void>((resolve, reject) => {
       server.close((err) => (err ? reject(err) : resolve()));
       server.closeAllConnections();
@@ -118,6 +121,10 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       };
     },
   };
+
+  /** GET /mock/stats: what the mock counted, for a client in another process (e.g. a benchmark). */
+  let requests = 0;
+  const stats = () => JSON.stringify({ requests, aborted: mock.aborted, reported: mock.reported });
 
   /** The failure to answer instead of the endpoint, if any. */
   function failure(headers: IncomingMessage['headers']): { status: number; body: string } | undefined {
@@ -147,6 +154,8 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       deployment = decodeURIComponent(azure[1]);
       pathname = `/v1${azure[2]}`;
     }
+    if (pathname === '/mock/stats' && req.method === 'GET') return sendBytes(res, 200, 'application/json', stats());
+    requests++;
     const contentType = req.headers['content-type'] ?? '';
     let parsed: Record<string, unknown> | undefined;
     if (body.length > 0 && contentType.startsWith('application/json')) {
@@ -170,6 +179,14 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     } catch (err) {
       if (!(err instanceof MockError)) throw err;
       return sendBytes(res, err.status, 'application/json', err.body());
+    }
+    const usage = reply.usage;
+    if (usage) {
+      res.once('finish', () => {
+        mock.reported.responses++;
+        mock.reported.inputTokens += usage.input;
+        mock.reported.outputTokens += usage.output;
+      });
     }
     if (reply.kind === 'json') return sendBytes(res, reply.status ?? 200, 'application/json', reply.body);
     if (reply.kind === 'bytes') return sendBytes(res, reply.status ?? 200, reply.contentType, reply.body);

@@ -125,7 +125,7 @@ export function chatCompletions(req: MockRequest, state: MockState): Reply {
       usage,
       service_tier: tier,
       system_fingerprint: 'fp_mock',
-    });
+    }, { input: usage.prompt_tokens, output: usage.completion_tokens });
   }
   const head = `{"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"service_tier":"${tier}","system_fingerprint":"fp_mock","choices":`;
   const tail = includeUsage ? ',"usage":null}' : '}';
@@ -139,7 +139,7 @@ export function chatCompletions(req: MockRequest, state: MockState): Reply {
   }
   if (includeUsage) frames.push(sseFrame(`${head}[],"usage":${JSON.stringify(usage)}}`));
   frames.push(sseFrame('[DONE]'));
-  return { kind: 'sse', frames };
+  return { kind: 'sse', frames, usage: includeUsage ? { input: usage.prompt_tokens, output: usage.completion_tokens } : undefined };
 }
 
 // ---- /v1/completions (legacy) ------------------------------------------------------------------
@@ -189,7 +189,7 @@ export function completions(req: MockRequest, state: MockState): Reply {
       choices: choices.map((c) => ({ text: (echo ? c.prompt : '') + c.pieces.join(''), index: c.index, logprobs: null, finish_reason: c.finish })),
       usage,
       system_fingerprint: 'fp_mock',
-    });
+    }, { input: usage.prompt_tokens, output: usage.completion_tokens });
   }
   const head = `{"id":"${id}","object":"text_completion","created":${created},"model":${JSON.stringify(model)},"system_fingerprint":"fp_mock","choices":`;
   const tail = includeUsage ? ',"usage":null}' : '}';
@@ -203,7 +203,7 @@ export function completions(req: MockRequest, state: MockState): Reply {
   }
   if (includeUsage) frames.push(sseFrame(`${head}[],"usage":${JSON.stringify(usage)}}`));
   frames.push(sseFrame('[DONE]'));
-  return { kind: 'sse', frames };
+  return { kind: 'sse', frames, usage: includeUsage ? { input: usage.prompt_tokens, output: usage.completion_tokens } : undefined };
 }
 
 // ---- /v1/responses -------------------------------------------------------------------------------
@@ -302,7 +302,8 @@ export function createResponse(req: MockRequest, state: MockState): Reply {
     user: body.user ?? null,
   };
   if (store) state.responses.set(id, { response, inputItems: items, contextTokens: inputTokens + tokens });
-  if (body.stream !== true) return json(response);
+  const reported = { input: inputTokens, output: tokens };
+  if (body.stream !== true) return json(response, reported);
 
   let sequence = 0;
   const frames: string[] = [];
@@ -321,7 +322,7 @@ export function createResponse(req: MockRequest, state: MockState): Reply {
   event('response.content_part.done', { item_id: messageId, output_index: 0, content_index: 0, part });
   event('response.output_item.done', { output_index: 0, item: message });
   event(capped ? 'response.incomplete' : 'response.completed', { response });
-  return { kind: 'sse', frames };
+  return { kind: 'sse', frames, usage: reported };
 }
 
 function storedResponse(id: string, state: MockState) {

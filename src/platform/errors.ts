@@ -1,3 +1,4 @@
+import { isUniqueViolation } from './db/database.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** OpenAI's error body: `{"error": {"message", "type", "param", "code"}}`. */
@@ -101,12 +102,6 @@ export function validationError(errors: AjvError[], context: string): ApiError {
       return badRequest(`Invalid value for '${param ?? context}': ${err.message ?? 'invalid'}.`, param, 'invalid_value');
     }
   }
-}
-
-/** A unique-constraint violation from SQLite or PostgreSQL. */
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }
 
 /** Installs OpenAI-shaped error and not-found handlers on the app. */

@@ -4,11 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { loadCatalog } from '../../src/core/catalog/index.js';
 import { openDatabase } from '../../src/platform/db/database.js';
 import { runWriteScript } from '../../src/platform/db/write-script.js';
-import { systemClock } from '../../src/platform/clock.js';
-import { contextOf, inTransaction } from '../../src/platform/context.js';
 
 describe('SQLite writer thread', () => {
   it('lets a transaction of the main connection wait for a batch without blocking the event loop', async () => {
@@ -16,7 +13,6 @@ describe('SQLite writer thread', () => {
     const database = await openDatabase(`sqlite:${join(dir, 'writer.db')}`);
     try {
       await sql`create table t (x integer not null)`.execute(database.db);
-      const ctx = contextOf(database, systemClock, await loadCatalog());
       // A batch that holds the write lock for a while: it counts to three million to insert one row.
       const slow = runWriteScript(database.db, database.writer, [{
         sql: 'insert into t (x) select x from (with recursive c(x) as (select 1 union all select x + 1 from c where x < 3000000) select x from c) where x = 3000000',
@@ -32,7 +28,7 @@ describe('SQLite writer thread', () => {
         ticks++;
       }, 1);
       const started = performance.now();
-      const seen = await inTransaction(ctx, async (tx) => {
+      const seen = await database.transaction(async (tx) => {
         await sql`insert into t (x) values (1)`.execute(tx);
         return (await sql<{ x: number }>`select x from t order by x`.execute(tx)).rows.map((r) => r.x);
       });

@@ -4,16 +4,16 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { buildApp, type App } from '../../src/admin/app.js';
+import type { App } from '../../src/admin/app-type.js';
+import { compose, type ComposeOptions } from '../../src/compose.js';
+import type { Core } from '../../src/core/index.js';
 import { loadCatalog } from '../../src/core/catalog/index.js';
 import { openDatabase, type Database, type DialectName } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { bootstrapOrganization, type BootstrapResult } from '../../src/core/bootstrap/service.js';
 import { ManualClock } from '../../src/platform/clock.js';
-import { type AppContext, contextOf } from '../../src/platform/context.js';
 import { assertComponent } from './spec.js';
-import { LiveTables } from '../../src/core/live.js';
-import type { AppOptions } from '../../src/admin/app.js';
+import type { LiveTables } from '../../src/core/live.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const DIALECTS: DialectName[] = (process.env.TEST_DIALECTS ?? 'sqlite,postgres').split(',') as DialectName[];
@@ -38,7 +38,8 @@ export interface RequestOptions {
 /** A running orgplane on a fresh database, reached over real HTTP. */
 export class TestServer {
   app!: App;
-  ctx!: AppContext;
+  /** The core services the server runs on (the same instance its routes use). */
+  ctx!: Core;
   database!: Database;
   clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   boot!: BootstrapResult;
@@ -53,7 +54,7 @@ export class TestServer {
   constructor(
     readonly dialect: DialectName,
     /** Serve the data plane with these options (routes to the test's upstreams, …). */
-    readonly gateway?: AppOptions['gateway'],
+    readonly gateway?: ComposeOptions['gateway'],
   ) {}
 
   get adminKey(): string {
@@ -79,10 +80,13 @@ export class TestServer {
       });
     }
     await migrateToLatest(this.database);
-    this.ctx = contextOf(this.database, this.clock, await loadCatalog());
+    const { core, admin, live } = await compose({
+      database: this.database, clock: this.clock, catalog: await loadCatalog(), bodyLimit: 64 * 1024, live: { url: PG_URL }, gateway: this.gateway,
+    });
+    this.ctx = core;
+    this.app = admin;
+    this.live = live!;
     this.boot = (await bootstrapOrganization(this.ctx))!;
-    this.live = await new LiveTables(this.ctx).start(this.database, PG_URL);
-    this.app = await buildApp({ ctx: this.ctx, bodyLimit: 64 * 1024, live: this.live, gateway: this.gateway });
     const address = await this.app.listen({ port: 0, host: '127.0.0.1' });
     this.baseUrl = address;
     return this;

@@ -273,6 +273,28 @@ describe('mock upstream through the official openai SDK', () => {
     assert.equal((await fetch(`${mock.url}/nope`)).status, 404);
   });
 
+  it('tallies the usage it reported in fully sent answers, also at GET /mock/stats', async () => {
+    const tally = await startMockUpstream({ port: 0 });
+    try {
+      const sdk = client(tally);
+      const messages = [{ role: 'user' as const, content: 'count me' }];
+      const a = await sdk.chat.completions.create({ model: 'gpt-4o', messages });
+      const stream = await sdk.chat.completions.create({ model: 'gpt-4o', messages, stream: true }); // no usage asked for: none reported
+      for await (const _ of stream);
+      const b = await sdk.responses.create({ model: 'gpt-4o', input: 'count me too' });
+      const expected = {
+        responses: 2,
+        inputTokens: a.usage!.prompt_tokens + b.usage!.input_tokens,
+        outputTokens: a.usage!.completion_tokens + b.usage!.output_tokens,
+      };
+      assert.deepEqual(tally.reported, expected);
+      const stats = await (await fetch(tally.url.replace('/v1', '/mock/stats'))).json();
+      assert.deepEqual(stats, { requests: 3, aborted: 0, reported: expected });
+    } finally {
+      await tally.close();
+    }
+  });
+
   it('records every request with method, path, headers and body', async () => {
     const before = mock.received.length;
     await openai.embeddings.create({ model: 'text-embedding-3-small', input: 'recorded', encoding_format: 'float' });
@@ -379,7 +401,7 @@ describe('npm run mock-upstream', () => {
   it('--help prints the options; a bad option fails with exit code 2', () => {
     const help = spawnSync(process.execPath, [...cli, '--help'], { encoding: 'utf8' });
     assert.equal(help.status, 0);
-    for (const flag of ['--port', '--host', '--latency-ms', '--failure-rate', '--seed']) assert.ok(help.stdout.includes(flag), flag);
+    for (const flag of ['--port', '--host', '--latency-ms', '--failure-rate', '--seed', '--stream-chunk-delay-ms']) assert.ok(help.stdout.includes(flag), flag);
     const bad = spawnSync(process.execPath, [...cli, '--failure-rate', '2'], { encoding: 'utf8' });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--failure-rate must be between 0 and 1/);

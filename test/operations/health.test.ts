@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { buildApp } from '../../src/admin/app.js';
+import { buildAdminApp } from '../../src/admin/app.js';
 import { loadCatalog } from '../../src/core/catalog/index.js';
 import { openDatabase } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { databaseReadiness } from '../../src/platform/db/readiness.js';
 import { Readiness } from '../../src/platform/health.js';
 import { ManualClock } from '../../src/platform/clock.js';
-import { contextOf } from '../../src/platform/context.js';
+import { createCore } from '../../src/core/index.js';
 import { ServerProcess, tempSqlite } from '../helpers/process.js';
 
 describe('health and readiness', () => {
@@ -24,7 +24,7 @@ describe('health and readiness', () => {
     for (const [name, check] of Object.entries(databaseReadiness(database))) readiness.add(name, check);
     let upstreams = false;
     readiness.add('upstreams', async () => (upstreams ? undefined : 'upstream configuration not loaded'));
-    const app = await buildApp({ ctx: contextOf(database, new ManualClock(), await loadCatalog()), readiness });
+    const app = await buildAdminApp(createCore({ database, clock: new ManualClock(), catalog: await loadCatalog() }), { readiness, console: false });
     cleanup.push(async () => {
       await app.close();
       await database.close();

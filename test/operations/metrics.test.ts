@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { buildApp } from '../../src/admin/app.js';
+import { buildAdminApp } from '../../src/admin/app.js';
 import { forEachDialect, type TestServer } from '../helpers/harness.js';
 import { parseMetrics, valueOf } from '../helpers/metrics.js';
 
@@ -87,7 +87,7 @@ forEachDialect('metrics', (server) => {
 
   it('restricts /metrics to a bearer token when one is configured', async () => {
     const s = server();
-    const app = await buildApp({ ctx: s.ctx, metricsToken: 'scrape-token-123' });
+    const app = await buildAdminApp(s.ctx, { metricsToken: 'scrape-token-123', console: false });
     try {
       const base = await app.listen({ port: 0, host: '127.0.0.1' });
       for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong' }, { authorization: 'Bearer scrape-token-1234' }, { authorization: 'scrape-token-123' }]) {

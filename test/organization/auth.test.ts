@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { assertError, forEachDialect } from '../helpers/harness.js';
 import { assertSpec } from '../helpers/spec.js';
-import { touchKeyOnce } from '../../src/core/keys/store.js';
 
 forEachDialect('authentication and admin API keys', (server) => {
   it('refuses a request without a key, with a malformed header, or with an unknown key', async () => {
@@ -88,14 +87,14 @@ forEachDialect('authentication and admin API keys', (server) => {
 
   it('writes last_used_at at most once per key and second, however many requests arrive meanwhile', async () => {
     const created = await server().post('/v1/organization/admin_api_keys', { name: 'Busy' });
-    const { db, writer } = server().ctx;
+    const { keys } = server().ctx;
     const second = server().clock.now() + 10;
-    const first = touchKeyOnce(db, writer, created.body.id, second);
+    const first = keys.touch(created.body.id, second);
     assert.ok(first instanceof Promise);
     // While that second's write is under way, the same or an earlier second neither writes nor waits.
-    assert.equal(touchKeyOnce(db, writer, created.body.id, second), undefined);
-    assert.equal(touchKeyOnce(db, writer, created.body.id, second - 1), undefined);
-    const next = touchKeyOnce(db, writer, created.body.id, second + 1);
+    assert.equal(keys.touch(created.body.id, second), undefined);
+    assert.equal(keys.touch(created.body.id, second - 1), undefined);
+    const next = keys.touch(created.body.id, second + 1);
     assert.ok(next instanceof Promise);
     await Promise.all([first, next]);
     assert.equal((await server().get(`/v1/organization/admin_api_keys/${created.body.id}`)).body.last_used_at, second + 1);

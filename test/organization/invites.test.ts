@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { issueKey } from '../../src/core/keys/store.js';
+import { issueKey } from '../../src/core/keys/index.js';
 import { assertError, forEachDialect, type TestServer } from '../helpers/harness.js';
 import { assertComponent, assertSpec } from '../helpers/spec.js';
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { ApiError } from '../../src/platform/errors.js';
-import { UsageIngestion } from '../../src/core/usage/ingestion.js';
 import { assertError, forEachDialect, type TestServer } from '../helpers/harness.js';
 import { assertSpec } from '../helpers/spec.js';
 
@@ -120,11 +119,11 @@ forEachDialect('usage ingestion', (server) => {
 
   it('validates records given to the service directly, as the import does', async () => {
     const s = server();
-    const ingestion = new UsageIngestion(s.ctx);
-    await assert.rejects(ingestion.parse([completion(s, 'x'), { kind: 'embeddings', id: 'y', timestamp: T, project_id: 'p' }]), (err: unknown) =>
+    const { ingestion, records } = s.ctx.usage;
+    await assert.rejects(records.validate([completion(s, 'x'), { kind: 'embeddings', id: 'y', timestamp: T, project_id: 'p' }]), (err: unknown) =>
       err instanceof ApiError && err.status === 400 && err.param === 'records[1].model');
-    const parsed = await ingestion.parse([{ kind: 'moderations', id: 'svc-1', timestamp: T, project_id: s.boot.defaultProjectId, model: 'omni-moderation-latest', input_tokens: 9 }]);
-    assert.deepEqual(await ingestion.ingest(parsed), { object: 'organization.usage.ingestion', accepted: 1, duplicates: 0, unpriced: 0, unpricedModels: [] });
+    const parsed = await records.validate([{ kind: 'moderations', id: 'svc-1', timestamp: T, project_id: s.boot.defaultProjectId, model: 'omni-moderation-latest', input_tokens: 9 }]);
+    assert.deepEqual(await ingestion.record(parsed), { object: 'organization.usage.ingestion', accepted: 1, duplicates: 0, unpriced: 0, unpricedModels: [] });
     const res = await s.get(`/v1/organization/usage/moderations?start_time=${T - (T % 86400)}&limit=1`);
     assertSpec('usage-moderations', res.body);
     assert.equal(res.body.data[0].results[0].input_tokens, 9);
@@ -156,7 +155,7 @@ forEachDialect('usage ingestion', (server) => {
     assert.deepEqual(costsAfter.data.map((b: any) => b.results.map((r: any) => r.quantity)), [[100], [250]]);
     assert.deepEqual(costsAfter.data[0], costsBefore.data[0]);
     // Through the service (as the import and the demo generator write), the same.
-    await new UsageIngestion(s.ctx).ingest([speech('sp-4', day - 2 * 86400 + 60, 1) as never]);
+    await s.ctx.usage.ingestion.record([speech('sp-4', day - 2 * 86400 + 60, 1) as never]);
     assert.deepEqual(characters((await s.get(daily)).body), [[101], [250]]);
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import Fastify from 'fastify';
-import { paced, sendJsonParts } from '../../src/admin/organization/usage/routes.js';
+import { paced, sendJsonParts } from '../../src/platform/http.js';
 
 // 24 parts of 256 KiB (6 MiB), each filled with its own letter.
 const parts = Array.from({ length: 24 }, (_, i) => Buffer.alloc(256 * 1024, 97 + i));

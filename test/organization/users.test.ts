@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { issueKey } from '../../src/core/keys/store.js';
+import { issueKey } from '../../src/core/keys/index.js';
 import { assertError, forEachDialect, type TestServer } from '../helpers/harness.js';
 import { assertSpec } from '../helpers/spec.js';
 
@@ -64,11 +64,17 @@ forEachDialect('organization users', (server) => {
     assert.equal(event.project, undefined);
     assert.equal((await s.get(`/v1/organization/users/${user.id}`)).body.role, 'owner');
 
-    // With a second owner, the first may now be demoted and promoted back.
+    // With a second owner, the first may now be demoted and promoted back (by the second owner:
+    // the demoted owner's admin key is limited to what a reader may do, see docs/access-control.md).
     const demoted = await s.post(`/v1/organization/users/${s.boot.ownerUserId}`, { role: 'reader' });
     assert.equal(demoted.status, 200);
     assert.equal(demoted.body.role, 'reader');
-    assert.equal((await s.post(`/v1/organization/users/${s.boot.ownerUserId}`, { role: 'owner' })).body.role, 'owner');
+    assertError(await s.post(`/v1/organization/users/${s.boot.ownerUserId}`, { role: 'owner' }), 403);
+    const { row: secondOwnerKey, value: secondOwnerSecret } = await issueKey(s.ctx.db, {
+      kind: 'admin', name: 'second owner', projectId: null, ownerType: 'user', ownerId: user.id, expiresAt: null, createdAt: s.clock.now(),
+    });
+    assert.equal((await s.post(`/v1/organization/users/${s.boot.ownerUserId}`, { role: 'owner' }, { key: secondOwnerSecret })).body.role, 'owner');
+    assert.equal((await s.delete(`/v1/organization/admin_api_keys/${secondOwnerKey.id}`)).status, 200);
     // The same role again changes nothing and logs nothing.
     const count = await s.auditCount();
     const same = await s.post(`/v1/organization/users/${user.id}`, { role: 'owner' });

@@ -1,4 +1,4 @@
-import type { Executor } from '../../platform/context.js';
+import type { Executor } from '../../core/context.js';
 import { ORG_MEMBERSHIP_ROLE, PROJECT_MEMBERSHIP_ROLE, predefinedRole } from './roles.js';
 
 /** Where a principal holds a role from: itself (`user`) or a group it belongs to. */

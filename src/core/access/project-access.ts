@@ -1,4 +1,4 @@
-import type { Executor } from '../../platform/context.js';
+import type { Executor } from '../context.js';
 import { PERMISSIONS, PROJECT_MEMBERSHIP_ROLE, predefinedRole } from './index.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Executor } from '../../platform/context.js';
+import type { Executor } from '../../core/context.js';
 
 export async function organizationExists(db: Executor): Promise<boolean> {
   return (await db.selectFrom('organization').select('id').executeTakeFirst()) !== undefined;

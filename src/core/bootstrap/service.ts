@@ -1,6 +1,6 @@
 import { writeAudit } from '../audit.js';
-import { issueKey } from '../keys/store.js';
-import { type AppContext, inTransaction } from '../../platform/context.js';
+import { issueKey } from '../keys/index.js';
+import { type AppContext, inTransaction } from '../../core/context.js';
 import { newId } from '../../platform/ids.js';
 import * as repo from './repository.js';
 

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { SqliteWriter } from '../../platform/db/sqlite-writer.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { Principal } from './principal.js';
-import { resolveKey, touchKeyOnce } from './store.js';
+import type { KeyService } from './index.js';
 import type { Clock } from '../../platform/clock.js';
 import { hashKey } from '../../platform/key-crypto.js';
 import { type AccessData, loadAccessData, projectPermissions } from '../access/project-access.js';
@@ -35,7 +34,8 @@ export class KeyTable {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly clock: Clock,
-    private readonly writer?: SqliteWriter,
+    /** Looks up keys not (yet) in the table, and writes last_used_at. */
+    private readonly keys: KeyService,
   ) {}
 
   /** Rebuilds the table from the database (coalesced: one rebuild at a time, and one more if asked meanwhile). */
@@ -79,7 +79,7 @@ export class KeyTable {
   }
 
   private async lookUp(secret: string, hash: string): Promise<KeyEntry | undefined> {
-    if (!(await resolveKey(this.db, secret))) return undefined;
+    if (!(await this.keys.resolve(secret))) return undefined;
     // Issued since the table was built: rebuild, then answer from the table.
     await this.refresh();
     return this.byHash.get(hash);
@@ -92,7 +92,7 @@ export class KeyTable {
   touch(entry: KeyEntry, now: number): Promise<void> | undefined {
     if (entry.lastUsedAt !== null && entry.lastUsedAt >= now) return undefined;
     entry.lastUsedAt = now;
-    const write = touchKeyOnce(this.db, this.writer, entry.principal.keyId, now);
+    const write = this.keys.touch(entry.principal.keyId, now);
     write?.catch(() => undefined);
     return write;
   }

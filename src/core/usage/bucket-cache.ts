@@ -1,9 +1,8 @@
-import type { AppContext } from '../../platform/context.js';
-import * as repo from './store.js';
+import type { UsageStore } from './store.js';
 
 const DAY = 86400;
-/** Memory the kept results of one database may take, unless the context says otherwise. */
-const DEFAULT_BYTES = 256 * 1024 * 1024;
+/** Memory the kept results may take, unless configured otherwise. */
+export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 
 interface Entry {
   version: number;
@@ -14,13 +13,14 @@ interface Entry {
  * The results JSON of buckets, kept between requests. What a bucket holds changes only when usage
  * of its day is ingested, and each ingestion bumps the version of the days it touches in the same
  * transaction (usage_day_versions); an entry is used only while its day still has the version it
- * was computed under. Bounded in bytes, least recently used out first.
+ * was computed under. Bounded in bytes, least recently used out first. One per database, shared by
+ * the usage and costs queries (createCore).
  */
 export class BucketCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(private readonly store: UsageStore, private readonly maxBytes: number = DEFAULT_CACHE_BYTES) {}
 
   /**
    * The results JSON of every bucket from `from` to `to` (exclusive), `width` apart, for the
@@ -28,12 +28,12 @@ export class BucketCache {
    * cache where current, the rest from `compute` (called once, over the range of the missing
    * buckets; buckets it returns nothing for have no results).
    */
-  async buckets(ctx: AppContext, shape: string, from: number, to: number, width: number, compute: (from: number, to: number) => Promise<Map<number, Buffer>>): Promise<Map<number, Buffer>> {
+  async buckets(shape: string, from: number, to: number, width: number, compute: (from: number, to: number) => Promise<Map<number, Buffer>>): Promise<Map<number, Buffer>> {
     const out = new Map<number, Buffer>();
     if (to <= from) return out;
     if (this.maxBytes === 0) return compute(from, to);
     // Versions first, then data: results read afterwards are at least as new as the versions they are kept under.
-    const versions = await repo.dayVersions(ctx.db, from - (from % DAY), to);
+    const versions = await this.store.dayVersions(from - (from % DAY), to);
     const versionOf = (start: number) => versions.get(start - (start % DAY)) ?? 0;
     let first = -1;
     let last = -1;
@@ -80,12 +80,3 @@ export class BucketCache {
 
 const EMPTY = Buffer.from('[]');
 const size = (key: string, e: Entry) => 2 * key.length + e.json.length + 64;
-
-const caches = new WeakMap<AppContext['db'], BucketCache>();
-
-/** The bucket cache of the context's database (one per database, shared by the usage and costs endpoints). */
-export function bucketCache(ctx: AppContext): BucketCache {
-  let cache = caches.get(ctx.db);
-  if (!cache) caches.set(ctx.db, (cache = new BucketCache(ctx.usageCacheBytes ?? DEFAULT_BYTES)));
-  return cache;
-}

@@ -1,16 +1,12 @@
-import { isAscii } from 'node:buffer';
-import type { FastifySchemaCompiler } from 'fastify';
-import { runWriteScript } from '../../platform/db/write-script.js';
-import type { AppContext } from '../../platform/context.js';
-import { ApiError, badRequest, parseJsonText, validationError } from '../../platform/errors.js';
-import { validatorCompiler } from '../../platform/validation.js';
+import { ApiError, badRequest } from '../../platform/errors.js';
 import { yieldToEventLoop } from '../../platform/yield.js';
+import type { AppContext } from '../context.js';
 import { COUNTERS, type Counter, KINDS, USAGE_KINDS } from './kinds.js';
-import * as repo from './store.js';
-import { IngestEnvelope, type IngestOutcome, type IngestRecord, UsageRecord } from '../../admin/organization/usage/schemas.js';
 import { type Counters, isPriced, type LinePlan, pricePlan } from './pricing.js';
+import type { IngestOutcome, IngestRecord } from './records.js';
 import { Rollup } from './rollup.js';
-import { SEP, tupleNumbers } from './tuple-numbers.js';
+import type { RollupTable, UsageStore } from './store.js';
+import { SEP, TupleNumbers } from './tuple-numbers.js';
 
 /** Records may be stamped up to this far ahead of the server clock (clock skew), not more. */
 const MAX_FUTURE_SECONDS = 3600;
@@ -21,8 +17,6 @@ const DAY = 86400;
 const SLICE = 1000;
 /** The same for a step that costs more per item (planning a new tuple, pricing a tuple's day). */
 const PLAN_SLICE = 200;
-
-type Validator = ReturnType<FastifySchemaCompiler<unknown>> & { errors?: unknown[] | null };
 
 /** Each kind's stored counters, in storage order (the order rollup rows carry them). */
 const STORED: ReadonlyArray<readonly Counter[]> = USAGE_KINDS.map((k) => COUNTERS.filter((c) => KINDS[k].counters.includes(c)));
@@ -45,85 +39,50 @@ interface TuplePlan {
   unpriced: string | undefined;
 }
 
-/** The key of a record's dimension tuple: the columns of repo.DIM_COLUMNS joined by SEP. */
+/** The key of a record's dimension tuple: the columns of DIM_COLUMNS (store.ts) joined by SEP. */
 function tupleKey(r: IngestRecord): string {
   return `${r.kind}${SEP}${r.project_id}${SEP}${r.user_id ?? ''}${SEP}${r.api_key_id ?? ''}${SEP}${r.model ?? ''}${SEP}${r.batch ? 1 : 0}${SEP}${
     r.kind === 'completions' ? (r.service_tier ?? 'default') : ''}${SEP}${r.size ?? ''}${SEP}${r.source ?? ''}${SEP}${r.context_level ?? ''}${SEP}${r.vector_store_id ?? ''}`;
 }
 
 /**
- * The one way usage enters orgplane: the ingestion endpoint, the JSONL import, the demo
- * generator and the gateway all call it. Records are rolled up into per-minute, per-hour and
- * per-day aggregates as they arrive and priced into daily costs; the record's ID is kept so that
- * a retried record is not counted twice.
+ * The one way usage enters orgplane: the ingestion endpoint, the JSONL import, the demo generator
+ * and the gateway all call `record`, on the one instance createCore makes. Records are rolled up
+ * into per-minute, per-hour and per-day aggregates as they arrive and priced into daily costs; the
+ * record's ID is kept so that a retried record is not counted twice.
  */
 export class UsageIngestion {
-  /** Validators of the body's envelope and of one record (compiled up front: compiling takes tens of milliseconds). */
-  private readonly envelope: Validator;
-  private readonly record: Validator;
-  /** Plans by tuple key; prices come from this context's catalog. */
+  /** Plans by tuple key; prices come from the catalog. */
   private readonly plans = new Map<string, TuplePlan>();
   /** The same plans by their tuple's number. */
   private readonly plansByDim = new Map<number, TuplePlan>();
+  /** Numbers of dimension tuples and cost items. */
+  private readonly dims: TupleNumbers;
+  private readonly items: TupleNumbers;
   /** Settles when the batch ahead has handed its statements to the writer (see inTurn). */
   private turn: Promise<void> = Promise.resolve();
 
-  constructor(private readonly ctx: AppContext) {
-    const compile = (schema: object) => validatorCompiler({ schema, method: 'POST', url: '', httpPart: 'body' }) as Validator;
-    this.envelope = compile(IngestEnvelope);
-    this.record = compile(UsageRecord);
-  }
-
-  /** Validates untrusted records (e.g. a file's) exactly as the ingestion endpoint does (see validBody). */
-  parse(records: unknown[]): Promise<IngestRecord[]> {
-    return this.validBody({ records });
+  /** `ctx`: the clock, and the catalog prices come from. */
+  constructor(private readonly store: UsageStore, private readonly ctx: AppContext) {
+    this.dims = new TupleNumbers(store, 'usage_dims');
+    this.items = new TupleNumbers(store, 'usage_cost_items');
   }
 
   /**
-   * Validates an untrusted body against IngestBody: its envelope, then its records a slice at a
-   * time with yields in between, so that a big batch does not hold up other requests.
+   * Checks what the record schema cannot, then stores the batch atomically; a retried record is not
+   * counted twice. `records` are valid records (see RecordValidator), or a function giving them,
+   * called when the batch's turn comes: batches waiting for their turn then hold only what the
+   * function keeps (a request body's bytes, say), not thousands of parsed records.
    */
-  private async validBody(body: unknown): Promise<IngestRecord[]> {
-    const { envelope, record } = this;
-    if (envelope(body) !== true) throw validationError((envelope.errors ?? []) as never[], 'body');
-    const { records } = body as { records: unknown[] };
-    for (let i = 0; i < records.length; i++) {
-      if (i % SLICE === SLICE - 1) await yieldToEventLoop();
-      if (record(records[i]) === true) continue;
-      const errors = (record.errors ?? []) as Array<{ instancePath: string }>;
-      throw validationError(errors.map((e) => ({ ...e, instancePath: `/records/${i}${e.instancePath}` })) as never[], 'body');
-    }
-    return records as IngestRecord[];
-  }
-
-  /** Checks what the schema cannot, then stores the batch atomically; a retried record is not counted twice. */
-  ingest(records: IngestRecord[]): Promise<IngestOutcome> {
-    return this.ingestLoaded(async () => records);
-  }
-
-  /**
-   * Ingests a batch given as JSON (a request body: `{"records": [...]}`, UTF-8), parsed and validated
-   * when its turn comes: batches waiting for their turn hold only their bytes, not thousands of
-   * parsed records (less for each garbage collection to copy), and bodies are parsed one at a time.
-   */
-  ingestJson(json: Buffer): Promise<IngestOutcome> {
-    return this.ingestLoaded(async () => {
-      // Decoding and parsing megabytes take milliseconds each: each in an event-loop turn of its own.
-      await yieldToEventLoop();
-      // Bodies are nearly always ASCII: read as Latin-1 (a copy) rather than decoded as UTF-8.
-      const text = isAscii(json) ? json.toString('latin1') : json.toString('utf8');
-      await yieldToEventLoop();
-      const body = parseJsonText(text);
-      await yieldToEventLoop();
-      return this.validBody(body);
-    });
+  record(records: IngestRecord[] | (() => Promise<IngestRecord[]>)): Promise<IngestOutcome> {
+    return this.ingestLoaded(Array.isArray(records) ? async () => records : records);
   }
 
   /** Stores a batch (see store) and records it in the metrics: stored or rejected, records, unpriced, lag. */
   private async ingestLoaded(load: () => Promise<IngestRecord[]>): Promise<IngestOutcome> {
     const { metrics } = this.ctx;
     try {
-      const result = await this.store(load);
+      const result = await this.storeBatch(load);
       metrics.ingestBatches.inc({ outcome: 'stored' });
       metrics.ingestRecords.inc({ result: 'accepted' }, result.accepted);
       metrics.ingestRecords.inc({ result: 'duplicate' }, result.duplicates);
@@ -143,7 +102,7 @@ export class UsageIngestion {
    * stored, nothing is written and the batch is written again without those records). The records
    * are not kept while the writer works.
    */
-  private async store(load: () => Promise<IngestRecord[]>): Promise<IngestOutcome & { newest?: number }> {
+  private async storeBatch(load: () => Promise<IngestRecord[]>): Promise<IngestOutcome & { newest?: number }> {
     let fresh: Set<string> | undefined;
     for (;;) {
       const { written } = await this.inTurn(async () => {
@@ -157,7 +116,7 @@ export class UsageIngestion {
   }
 
   /**
-   * Runs the main-thread part of ingesting a batch (checks, roll-up, statements) for one batch at a
+   * Runs the event-loop part of ingesting a batch (checks, roll-up, statements) for one batch at a
    * time, in arrival order; the writing itself happens outside. Concurrent batches then reach the
    * writer one after the other as early as each can, instead of all late, interleaved slice by slice.
    */
@@ -180,30 +139,30 @@ export class UsageIngestion {
       object: 'organization.usage.ingestion', accepted: ids.length, duplicates: records.length - ids.length, unpriced: 0, unpricedModels: [],
     };
     if (ids.length === 0) return { written: Promise.resolve({ result, outcome: { committed: true, returned: [] as unknown[][] } }) };
-    const { dialect } = this.ctx;
-    const guarded = repo.recordStatements(dialect, ids, this.ctx.clock.now());
+    const { store } = this;
+    const guarded = store.recordStatements(ids, this.ctx.clock.now());
     const r = await this.rollUp(records, plans, fresh);
     result.unpriced = r.unpriced;
     result.unpricedModels = [...r.unpricedModels];
     result.newest = r.newest;
     const statements = [...guarded];
-    const usage: Array<[repo.RollupTable, Rollup]> = [
+    const usage: Array<[RollupTable, Rollup]> = [
       ['usage_1m', r.minute], ['usage_1h', r.hour], ['usage_1d', r.day], ['usage_projects_1h', r.projectHour], ['usage_projects_1d', r.projectDay],
     ];
     // Table by table, yielding in between: a big batch does not hold up other requests.
     for (const [table, rollup] of usage) {
-      for (const [kind, rows] of rollup.byKind()) statements.push(...repo.rollupStatements(dialect, table, STORED[kind], rollup.packed(rows, STORED[kind].length, true)));
+      for (const [kind, rows] of rollup.byKind()) statements.push(...store.rollupStatements(table, STORED[kind], rollup.packed(rows, STORED[kind].length, true)));
       await yieldToEventLoop();
     }
     const costs = (rollup: Rollup) => rollup.packed(rollup.order(), 2, false);
-    statements.push(...repo.costStatements(dialect, 'usage_costs_1d', costs(r.costs)));
+    statements.push(...store.costStatements('usage_costs_1d', costs(r.costs)));
     await yieldToEventLoop();
     statements.push(
-      ...repo.costStatements(dialect, 'usage_costs_projects_1d', costs(r.projectCosts)),
+      ...store.costStatements('usage_costs_projects_1d', costs(r.projectCosts)),
       // Cached results of these days are now stale.
-      ...repo.dayVersionStatements(dialect, r.day.starts()),
+      ...store.dayVersionStatements(r.day.starts()),
     );
-    const written = runWriteScript(this.ctx.db, this.ctx.writer, statements, { statements: guarded.length, rows: ids.length }).then((outcome) => ({ result, outcome }));
+    const written = store.runScript(statements, { statements: guarded.length, rows: ids.length }).then((outcome) => ({ result, outcome }));
     return { written };
   }
 
@@ -233,7 +192,7 @@ export class UsageIngestion {
         else unplanned.set(key, [i]);
       }
     }
-    const known = await repo.existingProjectIds(this.ctx.db, [...projects.keys()]);
+    const known = await this.store.existingProjectIds([...projects.keys()]);
     for (const [id, i] of projects) {
       if (!known.has(id)) throw new ApiError(400, `Record ${i}: no such project: '${id}'.`, 'invalid_request_error', `records[${i}].project_id`, 'not_found');
     }
@@ -249,14 +208,14 @@ export class UsageIngestion {
 
   /** Numbers the tuples of these records (one record per tuple), their projections and cost items, and plans them. */
   private async plan(examples: IngestRecord[]): Promise<void> {
-    const { dims, items } = tupleNumbers(this.ctx);
+    const { dims, items } = this;
     const dimTuples = new Map<string, unknown[]>();
     const itemTuples = new Map<string, unknown[]>();
     const drafts = [];
     for (let i = 0; i < examples.length; i++) {
       if (i % PLAN_SLICE === PLAN_SLICE - 1) await yieldToEventLoop();
       const r = examples[i];
-      // The columns of repo.DIM_COLUMNS.
+      // The columns of DIM_COLUMNS.
       const tuple: unknown[] = [r.kind, r.project_id, r.user_id ?? '', r.api_key_id ?? '', r.model ?? '', r.batch ? 1 : 0, r.kind === 'completions' ? (r.service_tier ?? 'default') : '', r.size ?? '', r.source ?? '', r.context_level ?? '', r.vector_store_id ?? ''];
       const projected = tuple.slice();
       projected[2] = '';
@@ -268,7 +227,7 @@ export class UsageIngestion {
       dimTuples.set(key, tuple);
       dimTuples.set(projectKey, projected);
       const lines = pricePlan({ kind: r.kind, model: r.model ?? '', batch: r.batch === true, size: r.size ?? '' }, this.ctx.catalog).map((price) => {
-        // The columns of repo.COST_ITEM_COLUMNS.
+        // The columns of COST_ITEM_COLUMNS.
         const item = [r.project_id, r.api_key_id ?? '', price.line_item, price.unit];
         const projectItem = [r.project_id, '', price.line_item, price.unit];
         const itemKey = item.join(SEP);
@@ -280,10 +239,10 @@ export class UsageIngestion {
       const priced = isPriced({ kind: r.kind, model: r.model ?? '', batch: r.batch === true, size: r.size ?? '' }, this.ctx.catalog);
       drafts.push({ kind: KIND_INDEX.get(r.kind)!, key, projectKey, lines, unpriced: priced ? undefined : (r.model ?? r.kind) });
     }
-    await dims.number(this.ctx, dimTuples);
-    await items.number(this.ctx, itemTuples);
-    const dimIds = await dims.known(this.ctx);
-    const itemIds = await items.known(this.ctx);
+    await dims.number(dimTuples);
+    await items.number(itemTuples);
+    const dimIds = await dims.known();
+    const itemIds = await items.known();
     for (let i = 0; i < drafts.length; i++) {
       if (i % PLAN_SLICE === PLAN_SLICE - 1) await yieldToEventLoop();
       const d = drafts[i];

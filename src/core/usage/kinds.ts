@@ -160,3 +160,12 @@ export const KINDS: Record<UsageKind, KindSpec> = {
     recordDimensions: ['model', 'context_level'],
   },
 };
+
+const COMPLETIONS_OUTPUT = [
+  'input_tokens', 'input_cached_tokens', 'input_cache_write_tokens', 'input_uncached_tokens', 'output_tokens',
+  'input_text_tokens', 'output_text_tokens', 'input_cached_text_tokens', 'input_audio_tokens', 'input_cached_audio_tokens',
+  'output_audio_tokens', 'input_image_tokens', 'input_cached_image_tokens', 'output_image_tokens', 'num_model_requests',
+] as const;
+
+/** The counters a result of this kind shows, in the spec's order. */
+export const outputCounters = (spec: KindSpec): readonly string[] => (spec.kind === 'completions' ? COMPLETIONS_OUTPUT : spec.counters);

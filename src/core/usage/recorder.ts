@@ -1,4 +1,4 @@
-import type { IngestRecord } from '../../admin/organization/usage/schemas.js';
+import type { IngestRecord } from './records.js';
 
 export interface UsageRecorderOptions {
   /** How often buffered records are written (ms; default 1000): what a crash can lose at most. */

@@ -107,7 +107,7 @@ export class Rollup {
 
   /**
    * The row numbers in (kind, bucket, tuple) order: concurrent writers then lock rows in the same
-   * order (no deadlocks on PostgreSQL).
+   * order (no deadlocks between concurrent transactions).
    */
   order(): Uint32Array {
     const { kinds, buckets, ids } = this;

@@ -1,18 +1,43 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, type SelectQueryBuilder, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { type DialectName, SYNTAX, type SqlSyntax, syntaxOf } from './dialect.js';
 import type { DB } from './schema.js';
 import { cachingConnection } from './sqlite-cache.js';
-import { openSqliteReader, registerSqlFunctions, type SqliteReader } from './sqlite-reader.js';
+import { type KeyedTexts, openSqliteReader, registerSqlFunctions, type SqliteReader } from './sqlite-reader.js';
 import { openSqliteWriter, type SqliteWriter } from './sqlite-writer.js';
+import { runWriteScript, type WriteGuard, type WriteOutcome, type WriteStatement } from './write-script.js';
 
-export type DialectName = 'sqlite' | 'postgres';
+export { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl, isUniqueViolation, type DialectName, type SqlSyntax } from './dialect.js';
+export type { KeyedTexts } from './sqlite-reader.js';
+export type { WriteGuard, WriteOutcome, WriteStatement } from './write-script.js';
 
-/** An open database: the Kysely handle plus what differs between dialects. */
+/** A database handle inside a transaction (or the plain handle for reads). */
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+/**
+ * An open database. The rest of orgplane sees the Kysely handle, the SQL syntax object and the
+ * four operations below; which engine runs a statement, and on which thread, is known only here.
+ */
 export interface Database {
   db: Kysely<DB>;
+  /** How hand-written SQL differs on this database (placeholders, JSON text, aggregation, rounding, row locks). */
+  sql: SqlSyntax;
+  /**
+   * Runs `fn` in one transaction: a mutation and its audit event commit together or not at all.
+   * Rows read with `sql.forUpdate` stay locked until it ends. (SQLite: transactions of the main
+   * connection are serial, and one runs only while the bulk-write connection holds no write
+   * lock, so that the event loop never waits, blocked, for it.)
+   */
+  transaction<T>(fn: (tx: Transaction<DB>) => Promise<T>): Promise<T>;
+  /** Runs a script of statements (bulk writes, `?` already numbered by `sql.numbered`) as one transaction, off the event loop where the database allows. */
+  runScript(statements: readonly WriteStatement[], guard: WriteGuard): Promise<WriteOutcome>;
+  /** The rows of a read-only query of two columns (a number, a text), the texts end to end in one buffer; off the event loop where the database allows. */
+  keyedTexts(query: string, params: readonly unknown[]): Promise<KeyedTexts>;
+  close(): Promise<void>;
+  /** Which engine (tests and the migrator only). */
   dialect: DialectName;
   /** PostgreSQL schema the database was opened in, when one was given. */
   schema?: string;
@@ -22,7 +47,44 @@ export interface Database {
   writer?: SqliteWriter;
   /** What the metrics show of the database's queues: the SQLite writer's, the PostgreSQL pool's. */
   stats(): DatabaseStats;
-  close(): Promise<void>;
+}
+
+/**
+ * `query` locking the rows it reads until the transaction of `db` ends (SqlSyntax.forUpdate of
+ * the database behind `db`): for invariants that concurrent transactions must not both pass.
+ */
+export function lockRows<QB extends SelectQueryBuilder<any, any, any>>(db: Executor, query: QB): QB {
+  return syntaxOf(db).forUpdate(query);
+}
+
+/** keyedTexts through the Kysely handle (on the event loop). */
+async function keyedTextsOf(db: Kysely<DB>, query: string, params: readonly unknown[]): Promise<KeyedTexts> {
+  const { rows } = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(query, [...params]));
+  const keys = new Array<number>(rows.length);
+  const texts = new Array<Buffer>(rows.length);
+  const ends = new Array<number>(rows.length);
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const [key, text] = Object.values(rows[i]);
+    keys[i] = Number(key);
+    texts[i] = Buffer.from(String(text));
+    ends[i] = total += texts[i].length;
+  }
+  return { keys, ends, buffer: Buffer.concat(texts, total) };
+}
+
+function databaseOf(parts: { db: Kysely<DB>; dialect: DialectName; schema?: string; reader?: SqliteReader; writer?: SqliteWriter; stats: () => DatabaseStats; close: () => Promise<void> }): Database {
+  const { db, reader, writer } = parts;
+  return {
+    ...parts,
+    sql: SYNTAX[parts.dialect],
+    transaction: (fn) => {
+      const run = () => db.transaction().execute(fn);
+      return writer ? writer.exclusive(run) : run();
+    },
+    runScript: (statements, guard) => runWriteScript(db, writer, statements, guard),
+    keyedTexts: (query, params) => (reader ? reader.keyedTexts(query, params) : keyedTextsOf(db, query, params)),
+  };
 }
 
 // int8 (COUNT, SUM, bigint columns) as JavaScript numbers; values stay below 2^53.
@@ -63,7 +125,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     const writer = file ? openSqliteWriter(resolve(path)) : undefined;
     // The writer thread checkpoints the WAL; the main thread never spends time on it.
     if (writer) sqlite.pragma('wal_autocheckpoint = 0');
-    return {
+    return databaseOf({
       db,
       dialect: 'sqlite',
       reader,
@@ -74,7 +136,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
         await reader?.close();
         await db.destroy();
       },
-    };
+    });
   }
   const schema = options.pgSchema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('invalid schema name');
@@ -98,11 +160,11 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   pool.on('connect', (client) => void client.query('set extra_float_digits = 1').catch(() => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
-  return {
+  return databaseOf({
     db,
     dialect: 'postgres',
     schema,
     stats: () => ({ pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } }),
     close: () => db.destroy(),
-  };
+  });
 }

@@ -1,13 +1,38 @@
-import { Migrator, sql } from 'kysely';
+import { type DatabaseIntrospector, type Kysely, Migrator, sql, type TableMetadata } from 'kysely';
 import type { Database } from './database.js';
 import { migrations } from './migrations/index.js';
+
+/**
+ * `db` with its introspection limited to `schema`. The migrator asks whether its own tables exist
+ * by listing tables; on PostgreSQL, Kysely's introspector lists those of every schema of the
+ * database and calls functions on their names (pg_get_serial_sequence, has_schema_privilege), which
+ * fail with `schema "…" does not exist` when another connection drops a schema meanwhile (as every
+ * test run does when it ends). Listing only our schema's tables, by name, cannot.
+ */
+function scopedIntrospection(db: Kysely<any>, schema: string): Kysely<any> {
+  const introspection: DatabaseIntrospector = {
+    getSchemas: async () => [{ name: schema }],
+    getTables: async (): Promise<TableMetadata[]> => {
+      const { rows } = await sql<{ name: string }>`select c.relname as name from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where n.nspname = ${schema} and c.relkind in ('r', 'v', 'p')`.execute(db);
+      return rows.map((r) => ({ name: r.name, schema, isView: false, columns: [] }));
+    },
+    getMetadata: async () => ({ tables: await introspection.getTables() }),
+  };
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'introspection') return introspection;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 
 async function migrator(database: Database): Promise<Migrator> {
   // The migrator's bookkeeping tables live in the schema the connection works in; name it, or the
   // migrator would take such a table in any other schema of the database for its own.
   const schema = database.schema ?? (database.dialect === 'postgres' ? await currentSchema(database) : undefined);
   return new Migrator({
-    db: database.db,
+    db: schema === undefined ? database.db : scopedIntrospection(database.db, schema),
     provider: { getMigrations: async () => migrations },
     migrationTableSchema: schema,
   });

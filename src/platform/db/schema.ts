@@ -1,3 +1,4 @@
+import type { ConsoleTables } from './tables/console.js';
 import type { AccessControlTables } from './tables/access-control.js';
 import type { FoundationTables } from './tables/foundation.js';
 import type { GatewayTables } from './tables/gateway.js';
@@ -8,4 +9,4 @@ import type { UsageTables } from './tables/usage.js';
  * The database as Kysely sees it: the union of each area's tables.
  * Each area declares its tables in `src/platform/db/tables/<area>.ts`.
  */
-export interface DB extends FoundationTables, AccessControlTables, RateLimitsCertificatesTables, UsageTables, GatewayTables {}
+export interface DB extends FoundationTables, AccessControlTables, RateLimitsCertificatesTables, UsageTables, GatewayTables, ConsoleTables {}

@@ -1,14 +1,13 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { principalOf } from '../../auth.js';
-import type { AppContext } from '../../../platform/context.js';
+import type { AdminServices } from '../../services.js';
 import { errorResponses } from '../../../platform/schemas.js';
 import { AdminApiKey, AdminApiKeyCreated, AdminApiKeyDeleted, AdminApiKeyList, CreateAdminApiKeyBody, KeyIdParams, ListAdminApiKeysQuery } from './schemas.js';
-import { AdminApiKeysService } from './service.js';
 
 const tags = ['Admin API keys'];
 
-export default function adminApiKeysRoutes(app: App, ctx: AppContext): void {
-  const service = new AdminApiKeysService(ctx);
+export default function adminApiKeysRoutes(app: App, services: AdminServices): void {
+  const service = services.adminApiKeys;
 
   app.get('/organization/admin_api_keys', {
     schema: { operationId: 'admin-api-keys-list', tags, querystring: ListAdminApiKeysQuery, response: { 200: AdminApiKeyList, ...errorResponses } },

@@ -1,11 +1,10 @@
-import type { App } from '../../app.js';
-import type { AppContext } from '../../../platform/context.js';
+import type { App } from '../../app-type.js';
+import type { AdminServices } from '../../services.js';
 import { errorResponses } from '../../../platform/schemas.js';
 import { AuditLogList, ListAuditLogsQuery } from './schemas.js';
-import { AuditLogsService } from './service.js';
 
-export default function auditLogsRoutes(app: App, ctx: AppContext): void {
-  const service = new AuditLogsService(ctx);
+export default function auditLogsRoutes(app: App, services: AdminServices): void {
+  const service = services.auditLogs;
 
   app.get('/organization/audit_logs', {
     schema: { operationId: 'list-audit-logs', tags: ['Audit Logs'], querystring: ListAuditLogsQuery, response: { 200: AuditLogList, ...errorResponses } },

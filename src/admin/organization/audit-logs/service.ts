@@ -1,4 +1,4 @@
-import type { AppContext } from '../../../platform/context.js';
+import type { AppContext } from '../../../core/context.js';
 import { badRequest } from '../../../platform/errors.js';
 import { listEnvelope, type PageRequest } from '../../../platform/pagination.js';
 import type { Static } from 'typebox';

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
-import { isPostgres } from '../../../platform/db/migration-helpers.js';
+import { lockRows } from '../../../platform/db/database.js';
 import type { CertificateTable } from '../../../platform/db/tables/rate-limits-certificates.js';
-import type { Executor } from '../../../platform/context.js';
+import type { Executor } from '../../../core/context.js';
 import { pageBySeq, type PageRequest } from '../../../platform/pagination.js';
 
 export type CertificateRow = Selectable<CertificateTable>;
@@ -20,11 +20,11 @@ export async function countCertificates(db: Executor): Promise<number> {
 }
 
 /**
- * Serializes uploads on PostgreSQL (row lock on the organization) so concurrent requests
- * cannot pass the per-organization limit together. SQLite transactions are already serial.
+ * Serializes uploads (a lock on the organization's row until the transaction ends) so concurrent
+ * requests cannot pass the per-organization limit together.
  */
 export async function lockOrganization(db: Executor): Promise<void> {
-  if (isPostgres(db)) await db.selectFrom('organization').select('id').forUpdate().execute();
+  await lockRows(db, db.selectFrom('organization').select('id')).execute();
 }
 
 export async function insertCertificate(db: Executor, row: Omit<CertificateRow, 'seq'>): Promise<void> {

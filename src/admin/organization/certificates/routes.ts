@@ -1,17 +1,16 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { principalOf } from '../../auth.js';
-import type { AppContext } from '../../../platform/context.js';
+import type { AdminServices } from '../../services.js';
 import { errorResponses } from '../../../platform/schemas.js';
 import {
   Certificate, CertificateDeleted, CertificateIdParams, GetCertificateQuery, ListCertificatesQuery, ModifyCertificateBody,
   OrganizationCertificateActivation, OrganizationCertificateDeactivation, OrganizationCertificateList, ToggleCertificatesBody, UploadCertificateBody,
 } from './schemas.js';
-import { CertificatesService } from './service.js';
 
 const tags = ['Certificates'];
 
-export default function certificatesRoutes(app: App, ctx: AppContext): void {
-  const service = new CertificatesService(ctx);
+export default function certificatesRoutes(app: App, services: AdminServices): void {
+  const service = services.certificates;
 
   app.get('/organization/certificates', {
     schema: { operationId: 'listOrganizationCertificates', tags, querystring: ListCertificatesQuery, response: { 200: OrganizationCertificateList, ...errorResponses } },

@@ -1,15 +1,22 @@
-import type { App } from '../../app.js';
-import type { AppContext } from '../../../platform/context.js';
+import type { App } from '../../app-type.js';
+import type { AdminServices } from '../../services.js';
+import { bucketWindow, pageJson } from '../../../platform/bucket-pages.js';
+import { sendJsonParts } from '../../../platform/http.js';
 import { errorResponses } from '../../../platform/schemas.js';
-import { sendJsonParts } from '../usage/routes.js';
 import { CostsQuery, CostsResult, UsagePage } from '../usage/schemas.js';
-import { CostsService } from './service.js';
 
-export default function costsRoutes(app: App, ctx: AppContext): void {
-  const service = new CostsService(ctx);
+const DAY = 86400;
+const LIMIT = { default: 7, max: 180 };
 
+/** `/organization/costs`, from the daily cost rollups (core/usage), priced when the usage was ingested. */
+export default function costsRoutes(app: App, { core }: AdminServices): void {
   app.get('/organization/costs', {
     schema: { operationId: 'usage-costs', tags: ['Usage'], querystring: CostsQuery, response: { 200: UsagePage(CostsResult), ...errorResponses } },
   },
-  async (req, reply) => sendJsonParts(reply, await service.query(req.query)));
+  async (req, reply) => {
+    const q = req.query;
+    const window = bucketWindow(core.clock.now(), q, DAY, LIMIT);
+    const json = await core.usage.queries.costs({ ...window, groupBy: q.group_by, projectIds: q.project_ids, apiKeyIds: q.api_key_ids });
+    return sendJsonParts(reply, pageJson(window, json));
+  });
 }

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { GroupTable } from '../../../platform/db/tables/access-control.js';
-import type { Executor } from '../../../platform/context.js';
+import type { Executor } from '../../../core/context.js';
 import { pageBySeq, type PageRequest } from '../../../platform/pagination.js';
 
 export type GroupRow = Selectable<GroupTable>;

@@ -1,14 +1,13 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { principalOf } from '../../auth.js';
-import type { AppContext } from '../../../platform/context.js';
+import type { AdminServices } from '../../services.js';
 import { errorResponses } from '../../../platform/schemas.js';
 import { Group, GroupBody, GroupDeleted, GroupIdParams, GroupList, ListGroupsQuery, UpdatedGroup } from './schemas.js';
-import { GroupsService } from './service.js';
 
 const tags = ['Groups'];
 
-export default function groupsRoutes(app: App, ctx: AppContext): void {
-  const service = new GroupsService(ctx);
+export default function groupsRoutes(app: App, services: AdminServices): void {
+  const service = services.groups;
 
   app.get('/organization/groups', {
     schema: { operationId: 'list-groups', tags, querystring: ListGroupsQuery, response: { 200: GroupList, ...errorResponses } },

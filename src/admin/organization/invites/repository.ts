@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { InviteTable } from '../../../platform/db/tables/foundation.js';
-import type { Executor } from '../../../platform/context.js';
+import type { Executor } from '../../../core/context.js';
 import { pageBySeq, type PageRequest } from '../../../platform/pagination.js';
 
 export type InviteRow = Selectable<InviteTable>;

@@ -1,15 +1,14 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { principalOf } from '../../auth.js';
-import type { AppContext } from '../../../platform/context.js';
+import type { AdminServices } from '../../services.js';
 import { errorResponses } from '../../../platform/schemas.js';
 import { User } from '../users/schemas.js';
 import { AcceptInviteBody, Invite, InviteDeleted, InviteIdParams, InviteList, InviteUserBody, ListInvitesQuery } from './schemas.js';
-import { InvitesService } from './service.js';
 
 const tags = ['Invites'];
 
-export default function invitesRoutes(app: App, ctx: AppContext): void {
-  const service = new InvitesService(ctx);
+export default function invitesRoutes(app: App, services: AdminServices): void {
+  const service = services.invites;
 
   app.get('/organization/invites', {
     schema: { operationId: 'list-invites', tags, querystring: ListInvitesQuery, response: { 200: InviteList, ...errorResponses } },

@@ -1,14 +1,13 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { principalOf } from '../../auth.js';
-import type { AppContext } from '../../../platform/context.js';
+import type { AdminServices } from '../../services.js';
 import { errorResponses } from '../../../platform/schemas.js';
 import { CreateProjectBody, ListProjectsQuery, Project, ProjectIdParams, ProjectList, UpdateProjectBody } from './schemas.js';
-import { ProjectsService } from './service.js';
 
 const tags = ['Projects'];
 
-export default function projectsRoutes(app: App, ctx: AppContext): void {
-  const service = new ProjectsService(ctx);
+export default function projectsRoutes(app: App, services: AdminServices): void {
+  const service = services.projects;
 
   app.get('/organization/projects', {
     schema: { operationId: 'list-projects', tags, querystring: ListProjectsQuery, response: { 200: ProjectList, ...errorResponses } },

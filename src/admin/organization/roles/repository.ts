@@ -1,6 +1,6 @@
 import type { InsertResult, Insertable, Selectable } from 'kysely';
 import type { RoleAssignmentTable, RoleTable } from '../../../platform/db/tables/access-control.js';
-import type { Executor } from '../../../platform/context.js';
+import type { Executor } from '../../../core/context.js';
 import { pageBySeq, type PageRequest } from '../../../platform/pagination.js';
 
 /** Roles with the name and email of the user who created them (when that user still exists). */

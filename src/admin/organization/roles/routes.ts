@@ -1,14 +1,13 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { principalOf } from '../../auth.js';
-import type { AppContext } from '../../../platform/context.js';
+import type { AdminServices } from '../../services.js';
 import { errorResponses } from '../../../platform/schemas.js';
 import { CreateRoleBody, ListRolesQuery, Role, RoleDeleted, RoleIdParams, RoleList, UpdateRoleBody } from './schemas.js';
-import { RolesService } from './service.js';
 
 const tags = ['Roles'];
 
-export default function rolesRoutes(app: App, ctx: AppContext): void {
-  const service = new RolesService(ctx);
+export default function rolesRoutes(app: App, services: AdminServices): void {
+  const service = services.roles;
 
   app.get('/organization/roles', {
     schema: { operationId: 'list-roles', tags, querystring: ListRolesQuery, response: { 200: RoleList, ...errorResponses } },

@@ -1,6 +1,6 @@
 import { writeAudit } from '../../../core/audit.js';
 import type { Principal as Actor } from '../../../core/keys/principal.js';
-import { type AppContext, type Executor, inTransaction } from '../../../platform/context.js';
+import { type AppContext, type Executor, inTransaction } from '../../../core/context.js';
 import { badRequest, conflict, notFound } from '../../../platform/errors.js';
 import { newId } from '../../../platform/ids.js';
 import { nextListEnvelope, type PageRequest } from '../../../platform/pagination.js';

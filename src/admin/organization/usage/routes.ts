@@ -1,50 +1,47 @@
-import { Readable } from 'node:stream';
+import { isAscii } from 'node:buffer';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
-import type { App } from '../../app.js';
-import type { AppContext } from '../../../platform/context.js';
+import type { App } from '../../app-type.js';
+import type { AdminServices } from '../../services.js';
+import { KINDS, USAGE_KINDS, type Dimension, type FilterParam } from '../../../core/usage/kinds.js';
+import type { IngestRecord, RecordValidator } from '../../../core/usage/index.js';
+import { bucketWindow, pageJson } from '../../../platform/bucket-pages.js';
+import { parseJsonText, validationError } from '../../../platform/errors.js';
+import { sendJsonParts } from '../../../platform/http.js';
 import { errorResponses } from '../../../platform/schemas.js';
-import { UsageIngestion } from '../../../core/usage/ingestion.js';
-import { KINDS, USAGE_KINDS } from '../../../core/usage/kinds.js';
-import { IngestBody, IngestResult, resultSchema, UsagePage, type UsageQuery, usageQuerySchema } from './schemas.js';
-import { UsageService } from '../../../core/usage/queries.js';
+import { validatorCompiler } from '../../../platform/validation.js';
 import { yieldToEventLoop } from '../../../platform/yield.js';
+import { type BucketWidth, IngestBody, IngestEnvelope, IngestResult, resultSchema, UsagePage, type UsageQuery, usageQuerySchema } from './schemas.js';
 
 /** Largest ingestion request body. */
 const INGEST_BODY_LIMIT = 64 * 1024 * 1024;
 
-/** Bytes of a response handed to the socket in one event-loop turn. */
-const TURN_BYTES = 1024 * 1024;
+export const WIDTH_SECONDS: Record<BucketWidth, number> = { '1m': 60, '1h': 3600, '1d': 86400 };
+const LIMITS: Record<BucketWidth, { default: number; max: number }> = {
+  '1d': { default: 7, max: 31 },
+  '1h': { default: 24, max: 168 },
+  '1m': { default: 60, max: 1440 },
+};
+
+type Validator = ((data: unknown) => unknown) & { errors?: unknown[] | null };
 
 /**
- * Sends a page that comes as UTF-8 JSON written to the response schema, in parts: as it is, without
- * joining the parts (megabytes of results are written to the socket from where they are), and at
- * most about TURN_BYTES per event-loop turn: while the client reads as fast as the server writes
- * (as over loopback), the socket takes every part at once, and copying 16 MB into it would hold
- * the main thread for 100 ms.
+ * The records of an ingestion body (`{"records": [...]}`, UTF-8), parsed and checked: the envelope,
+ * then the records a slice at a time. Decoding and parsing megabytes take milliseconds each: each
+ * in an event-loop turn of its own.
  */
-export function sendJsonParts(reply: FastifyReply, parts: Buffer[]): FastifyReply {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  return reply.type('application/json').header('content-length', length).send(Readable.from(paced(parts), { objectMode: false }));
+async function bodyRecords(json: Buffer, envelope: Validator, records: RecordValidator): Promise<IngestRecord[]> {
+  await yieldToEventLoop();
+  // Bodies are nearly always ASCII: read as Latin-1 (a copy) rather than decoded as UTF-8.
+  const text = isAscii(json) ? json.toString('latin1') : json.toString('utf8');
+  await yieldToEventLoop();
+  const body = parseJsonText(text);
+  await yieldToEventLoop();
+  if (envelope(body) !== true) throw validationError((envelope.errors ?? []) as never[], 'body');
+  return records.validate((body as { records: unknown[] }).records);
 }
 
-/** The parts, with a turn of the event loop after every TURN_BYTES or so. */
-export async function* paced(parts: Buffer[]): AsyncGenerator<Buffer> {
-  let turn = 0;
-  for (const part of parts) {
-    if (turn >= TURN_BYTES) {
-      await yieldToEventLoop();
-      turn = 0;
-    }
-    turn += part.length;
-    yield part;
-  }
-}
-
-export default function usageRoutes(app: App, ctx: AppContext): void {
-  const service = new UsageService(ctx);
-  const ingestion = new UsageIngestion(ctx);
+export default function usageRoutes(app: App, { core }: AdminServices): void {
+  const { queries, ingestion, records } = core.usage;
 
   for (const kind of USAGE_KINDS) {
     const spec = KINDS[kind];
@@ -56,18 +53,26 @@ export default function usageRoutes(app: App, ctx: AppContext): void {
         response: { 200: UsagePage(resultSchema(spec)), ...errorResponses },
       },
     },
-    async (req, reply) => sendJsonParts(reply, await service.query(spec, req.query as UsageQuery)));
+    async (req, reply) => {
+      const q = req.query as UsageQuery;
+      const window = bucketWindow(core.clock.now(), q, WIDTH_SECONDS[q.bucket_width], LIMITS[q.bucket_width]);
+      const filters: Partial<Record<FilterParam, string[]>> = {};
+      for (const param of spec.filters) filters[param] = q[param] as string[] | undefined;
+      const json = await queries.usage(spec, { ...window, groupBy: q.group_by as Dimension[] | undefined, filters, batch: q.batch });
+      return sendJsonParts(reply, pageJson(window, json));
+    });
   }
 
   // Batches are megabytes of JSON: the route takes the body as bytes (in a context of its own;
   // outside the JavaScript heap, so a batch waiting for its turn costs the garbage collector
-  // nothing), and the ingestion service parses and validates it when the batch's turn comes.
+  // nothing), and parses and checks it when the batch's turn comes in the ingestion service.
+  const envelope = validatorCompiler({ schema: IngestEnvelope, method: 'POST', url: '', httpPart: 'body' }) as Validator;
   app.register(async (plugin) => {
     plugin.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     const scoped: App = plugin.withTypeProvider<TypeBoxTypeProvider>();
     scoped.post('/organization/usage/records', {
       bodyLimit: INGEST_BODY_LIMIT,
-      // IngestBody documents the body; UsageIngestion.ingestJson checks it (records a slice at a time).
+      // IngestBody documents the body; bodyRecords checks it (records a slice at a time).
       validatorCompiler: () => () => true,
       schema: {
         operationId: 'ingest-usage-records',
@@ -81,7 +86,7 @@ export default function usageRoutes(app: App, ctx: AppContext): void {
         response: { 200: IngestResult, ...errorResponses },
       },
     }, async (req) => {
-      const result = await ingestion.ingestJson(req.body as unknown as Buffer);
+      const result = await ingestion.record(() => bodyRecords(req.body as unknown as Buffer, envelope, records));
       if (result.unpriced > 0) {
         req.log.warn({ unpriced: result.unpriced, models: result.unpricedModels }, 'usage stored at $0: the model catalog has no price for it (add the models to the catalog, then run `orgplane usage reprice`)');
       }

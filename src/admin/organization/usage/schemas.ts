@@ -1,9 +1,11 @@
 import { Type, type TSchema } from 'typebox';
 import { Const, NullableBoolean, NullableNumber, NullableString, StringEnum } from '../../../platform/schemas.js';
 import {
-  CONTEXT_LEVELS, IMAGE_SIZES, IMAGE_SOURCES, KINDS, SERVICE_TIERS, USAGE_KINDS,
-  type Counter, type Dimension, type FilterParam, type KindSpec, type UsageKind,
+  CONTEXT_LEVELS, IMAGE_SIZES, IMAGE_SOURCES, type Dimension, type FilterParam, type KindSpec, outputCounters,
 } from '../../../core/usage/kinds.js';
+import { MAX_RECORDS_PER_BATCH, UsageRecord } from '../../../core/usage/records.js';
+
+export { type IngestRecord, UsageRecord } from '../../../core/usage/records.js';
 
 export const BUCKET_WIDTHS = ['1m', '1h', '1d'] as const;
 export type BucketWidth = (typeof BUCKET_WIDTHS)[number];
@@ -62,15 +64,6 @@ export const CostsQuery = Type.Object({
   group_by: Type.Optional(Type.Array(StringEnum(COSTS_GROUP_BY), { description: 'Fields to group by, in any combination.' })),
 });
 
-const COMPLETIONS_OUTPUT = [
-  'input_tokens', 'input_cached_tokens', 'input_cache_write_tokens', 'input_uncached_tokens', 'output_tokens',
-  'input_text_tokens', 'output_text_tokens', 'input_cached_text_tokens', 'input_audio_tokens', 'input_cached_audio_tokens',
-  'output_audio_tokens', 'input_image_tokens', 'input_cached_image_tokens', 'output_image_tokens', 'num_model_requests',
-] as const;
-
-/** The counters a result of this kind shows, in the spec's order. */
-export const outputCounters = (spec: KindSpec): readonly string[] => (spec.kind === 'completions' ? COMPLETIONS_OUTPUT : spec.counters);
-
 export function resultSchema(spec: KindSpec) {
   const props: Record<string, TSchema> = { object: Const(spec.object) };
   for (const c of outputCounters(spec)) props[c] = Type.Integer();
@@ -96,92 +89,12 @@ export const UsagePage = <T extends TSchema>(result: T) =>
     next_page: NullableString(),
   });
 
-// ---- Ingestion (orgplane extension) ----
-
-const Count = (description: string) => Type.Integer({ minimum: 0, maximum: 1e12, description });
-
-const COUNTER_DOCS: Record<Counter, string> = {
-  input_tokens: 'Input tokens, including cached and cache-write tokens, across text, audio and images.',
-  output_tokens: 'Output tokens across text, audio and images.',
-  input_cached_tokens: 'Cached input tokens (part of input_tokens).',
-  input_cache_write_tokens: 'Input tokens written to the cache (part of input_tokens).',
-  input_audio_tokens: 'Uncached audio input tokens (part of input_tokens).',
-  input_cached_audio_tokens: 'Cached audio input tokens (part of input_cached_tokens).',
-  input_image_tokens: 'Uncached image input tokens (part of input_tokens).',
-  input_cached_image_tokens: 'Cached image input tokens (part of input_cached_tokens).',
-  output_audio_tokens: 'Audio output tokens (part of output_tokens).',
-  output_image_tokens: 'Image output tokens (part of output_tokens).',
-  num_model_requests: 'Model requests; defaults to 1.',
-  images: 'Images produced.',
-  characters: 'Characters of speech input.',
-  seconds: 'Seconds of audio transcribed.',
-  usage_bytes: 'Bytes of vector storage held for a day.',
-  num_sessions: 'Code interpreter sessions.',
-  num_requests: 'Tool calls.',
-};
-
-const DIMENSION_SCHEMAS = {
-  model: Type.String({ minLength: 1, maxLength: 256, description: 'The model used.' }),
-  batch: Type.Boolean({ description: 'Whether the usage came from the Batch API; defaults to false.' }),
-  service_tier: StringEnum(SERVICE_TIERS, { description: 'The service tier; defaults to "default".' }),
-  size: StringEnum(IMAGE_SIZES),
-  source: StringEnum(IMAGE_SOURCES),
-  context_level: StringEnum(CONTEXT_LEVELS),
-  vector_store_id: Type.String({ minLength: 1, maxLength: 256 }),
-};
-
-/** Dimensions a record may omit (they default or stay empty). */
-const OPTIONAL_DIMENSIONS = new Set(['batch', 'service_tier', 'vector_store_id']);
-
-function recordSchema(spec: KindSpec) {
-  const props: Record<string, TSchema> = {
-    kind: Const(spec.kind),
-    id: Type.String({ minLength: 1, maxLength: 256, pattern: '^[\\x21-\\x7E]+$', description: 'Client-chosen record ID; a record whose ID was already ingested is skipped.' }),
-    timestamp: Type.Integer({ minimum: 0, description: 'When the usage happened (Unix seconds).' }),
-    project_id: Id,
-    user_id: Type.Optional(Id),
-    api_key_id: Type.Optional(Id),
-  };
-  for (const d of spec.recordDimensions) props[d] = OPTIONAL_DIMENSIONS.has(d) ? Type.Optional(DIMENSION_SCHEMAS[d]) : DIMENSION_SCHEMAS[d];
-  for (const c of spec.counters) props[c] = spec.requiredCounters.includes(c) ? Count(COUNTER_DOCS[c]) : Type.Optional(Count(COUNTER_DOCS[c]));
-  return Type.Object(props, { additionalProperties: false });
-}
-
-/** A usage record of any kind; `kind` selects the fields it must and may carry. */
-export const UsageRecord = Type.Unsafe<IngestRecord>({
-  type: 'object',
-  required: ['kind'],
-  properties: { kind: StringEnum(USAGE_KINDS) },
-  // The validator reads `kind` and checks the record against that kind's schema only.
-  discriminator: { propertyName: 'kind' },
-  oneOf: USAGE_KINDS.map((k) => recordSchema(KINDS[k])),
-});
-
-/** A validated record as it arrives. */
-export interface IngestRecord extends Partial<Record<Counter, number>> {
-  kind: UsageKind;
-  id: string;
-  timestamp: number;
-  project_id: string;
-  user_id?: string;
-  api_key_id?: string;
-  model?: string;
-  batch?: boolean;
-  service_tier?: string;
-  size?: string;
-  source?: string;
-  context_level?: string;
-  vector_store_id?: string;
-}
-
-export const MAX_RECORDS_PER_BATCH = 200_000;
-
 export const IngestBody = Type.Object(
   { records: Type.Array(UsageRecord, { minItems: 1, maxItems: MAX_RECORDS_PER_BATCH }) },
   { additionalProperties: false },
 );
 
-/** The body without its records' schema: the ingestion service checks the records, one slice at a time. */
+/** The body without its records' schema: the records are checked one slice at a time (RecordValidator). */
 export const IngestEnvelope = Type.Object(
   { records: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_RECORDS_PER_BATCH }) },
   { additionalProperties: false },
@@ -193,6 +106,3 @@ export const IngestResult = Type.Object({
   duplicates: Type.Integer({ description: 'Records skipped because their ID had already been ingested.' }),
   unpriced: Type.Integer({ description: 'Stored records the model catalog has no price for (a model it does not know): they cost 0 until re-priced with `orgplane usage reprice`.' }),
 });
-export type IngestResult = { object: 'organization.usage.ingestion'; accepted: number; duplicates: number; unpriced: number };
-/** What the ingestion service answers: the response, and (for the log) the models it could not price. */
-export type IngestOutcome = IngestResult & { unpricedModels: string[] };

@@ -1,7 +1,9 @@
+import { lockRows } from '../../../platform/db/database.js';
 import { type Selectable, sql } from 'kysely';
 import type { UserTable } from '../../../platform/db/tables/foundation.js';
-import type { Executor } from '../../../platform/context.js';
+import type { Executor } from '../../../core/context.js';
 import { pageBySeq, type PageRequest } from '../../../platform/pagination.js';
+import { deleteOwnerKeys } from '../../../core/keys/store.js';
 
 export type UserRow = Selectable<UserTable>;
 
@@ -21,13 +23,11 @@ export async function listUsers(db: Executor, page: PageRequest, emails?: string
 }
 
 /**
- * IDs of the organization's owners. With `lock` (PostgreSQL), their rows stay locked until the
- * transaction ends, so two concurrent demotions or removals cannot both see another owner left.
+ * IDs of the organization's owners, their rows locked until the transaction ends, so two
+ * concurrent demotions or removals cannot both see another owner left.
  */
-export async function ownerIds(db: Executor, lock: boolean): Promise<string[]> {
-  let q = db.selectFrom('users').select('id').where('role', '=', 'owner');
-  if (lock) q = q.forUpdate();
-  return (await q.execute()).map((r) => r.id);
+export async function ownerIds(db: Executor): Promise<string[]> {
+  return (await lockRows(db, db.selectFrom('users').select('id').where('role', '=', 'owner')).execute()).map((r) => r.id);
 }
 
 export async function insertUser(db: Executor, row: Omit<UserRow, 'seq'>): Promise<void> {
@@ -54,6 +54,6 @@ export async function countOtherAdminKeys(db: Executor, userId: string): Promise
  * every other row referencing the user go with it through ON DELETE CASCADE.
  */
 export async function deleteUser(db: Executor, id: string): Promise<void> {
-  await db.deleteFrom('api_keys').where('owner_type', '=', 'user').where('owner_id', '=', id).execute();
+  await deleteOwnerKeys(db, 'user', id);
   await db.deleteFrom('users').where('id', '=', id).execute();
 }

@@ -1,14 +1,13 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { principalOf } from '../../auth.js';
-import type { AppContext } from '../../../platform/context.js';
+import type { AdminServices } from '../../services.js';
 import { errorResponses } from '../../../platform/schemas.js';
 import { ListUsersQuery, ModifyUserBody, User, UserDeleted, UserIdParams, UserList } from './schemas.js';
-import { UsersService } from './service.js';
 
 const tags = ['Users'];
 
-export default function usersRoutes(app: App, ctx: AppContext): void {
-  const service = new UsersService(ctx);
+export default function usersRoutes(app: App, services: AdminServices): void {
+  const service = services.users;
 
   app.get('/organization/users', {
     schema: { operationId: 'list-users', tags, querystring: ListUsersQuery, response: { 200: UserList, ...errorResponses } },

@@ -1,6 +1,6 @@
 import { writeAudit } from '../../../core/audit.js';
 import type { Principal } from '../../../core/keys/principal.js';
-import { type AppContext, type Executor, inTransaction } from '../../../platform/context.js';
+import { type AppContext, type Executor, inTransaction } from '../../../core/context.js';
 import { badRequest, notFound } from '../../../platform/errors.js';
 import { listEnvelope, type PageRequest } from '../../../platform/pagination.js';
 import * as repo from './repository.js';
@@ -31,9 +31,9 @@ export class UsersService {
     return toUser(await requireUser(this.ctx.db, id));
   }
 
-  /** True when `userId` is the organization's only owner (owner rows locked on PostgreSQL). */
+  /** True when `userId` is the organization's only owner (owner rows locked until the transaction ends). */
   private async isLastOwner(tx: Executor, userId: string): Promise<boolean> {
-    const owners = await repo.ownerIds(tx, this.ctx.dialect === 'postgres');
+    const owners = await repo.ownerIds(tx);
     return owners.length === 1 && owners[0] === userId;
   }
 

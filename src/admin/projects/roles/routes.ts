@@ -1,17 +1,16 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { principalOf } from '../../auth.js';
-import type { AppContext } from '../../../platform/context.js';
+import type { AdminServices } from '../../services.js';
 import { errorResponses } from '../../../platform/schemas.js';
 import { ProjectIdParams } from '../../organization/projects/schemas.js';
 import { CreateRoleBody, ListRolesQuery, Role, RoleDeleted, RoleList, UpdateRoleBody } from '../../organization/roles/schemas.js';
-import { RolesService } from '../../organization/roles/service.js';
 import { ProjectRoleParams } from './schemas.js';
 
 const tags = ['Roles'];
 
 /** Project roles: the predefined project roles plus the project's custom roles. */
-export default function projectRolesRoutes(app: App, ctx: AppContext): void {
-  const service = new RolesService(ctx);
+export default function projectRolesRoutes(app: App, services: AdminServices): void {
+  const service = services.roles;
 
   app.get('/projects/:project_id/roles', {
     schema: { operationId: 'list-project-roles', tags, params: ProjectIdParams, querystring: ListRolesQuery, response: { 200: RoleList, ...errorResponses } },

@@ -6,6 +6,7 @@ import * as usage from './0004_usage.js';
 import * as usageDayVersions from './0005_usage_day_versions.js';
 import * as pgJsonNumbers from './0006_pg_json_numbers.js';
 import * as gateway from './0007_gateway.js';
+import * as consoleSessions from './0008_console_sessions.js';
 
 /**
  * All schema migrations, in order. Names sort lexically; append new ones with the next number.
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005_usage_day_versions': usageDayVersions,
   '0006_pg_json_numbers': pgJsonNumbers,
   '0007_gateway': gateway,
+  '0008_console_sessions': consoleSessions,
 };

@@ -1,16 +1,15 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { AssignedRole, AssignedRoleList, AssignRoleBody, ListAssignmentsQuery, RoleAssignmentDeleted } from '../../roles/schemas.js';
 import { GroupIdParams } from '../schemas.js';
 import { GroupRoleAssignment, GroupRoleParams } from './schemas.js';
-import { GroupRolesService } from './service.js';
 
 const tags = ['Group organization role assignments'];
 
-export default function groupRolesRoutes(app: App, ctx: AppContext): void {
-  const service = new GroupRolesService(ctx);
+export default function groupRolesRoutes(app: App, services: AdminServices): void {
+  const service = services.groupRoles;
 
   app.get('/organization/groups/:group_id/roles', {
     schema: { operationId: 'list-group-role-assignments', tags, params: GroupIdParams, querystring: ListAssignmentsQuery, response: { 200: AssignedRoleList, ...errorResponses } },

@@ -1,5 +1,5 @@
 import type { Principal } from '../../../../core/keys/principal.js';
-import { type AppContext, inTransaction } from '../../../../platform/context.js';
+import { type AppContext, inTransaction } from '../../../../core/context.js';
 import { badRequest, notFound } from '../../../../platform/errors.js';
 import { nextListEnvelope, type PageRequest } from '../../../../platform/pagination.js';
 import { findProjectGroup } from '../../projects/groups/repository.js';

@@ -1,15 +1,14 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { GroupIdParams } from '../schemas.js';
 import { AddGroupUserBody, GroupMemberUser, GroupUserAdded, GroupUserList, GroupUserParams, GroupUserRemoved, ListGroupUsersQuery } from './schemas.js';
-import { GroupUsersService } from './service.js';
 
 const tags = ['Group users'];
 
-export default function groupUsersRoutes(app: App, ctx: AppContext): void {
-  const service = new GroupUsersService(ctx);
+export default function groupUsersRoutes(app: App, services: AdminServices): void {
+  const service = services.groupUsers;
 
   app.get('/organization/groups/:group_id/users', {
     schema: { operationId: 'list-group-users', tags, params: GroupIdParams, querystring: ListGroupUsersQuery, response: { 200: GroupUserList, ...errorResponses } },

@@ -1,6 +1,6 @@
 import { writeAudit } from '../../../../core/audit.js';
 import type { Principal } from '../../../../core/keys/principal.js';
-import { type AppContext, inTransaction } from '../../../../platform/context.js';
+import { type AppContext, inTransaction } from '../../../../core/context.js';
 import { conflict, notFound } from '../../../../platform/errors.js';
 import { nextListEnvelope, type PageRequest } from '../../../../platform/pagination.js';
 import { requireUser } from '../../users/service.js';

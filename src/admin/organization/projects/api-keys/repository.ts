@@ -1,5 +1,8 @@
-import type { Executor } from '../../../../platform/context.js';
+import type { Executor } from '../../../../core/context.js';
+import { keysWithOwner } from '../../../../core/keys/store.js';
 import { pageBySeq, type PageRequest } from '../../../../platform/pagination.js';
+
+export { deleteKey } from '../../../../core/keys/store.js';
 
 export type OwnerAccess = 'active' | 'inactive' | 'any';
 
@@ -8,16 +11,9 @@ export type OwnerAccess = 'active' | 'inactive' | 'any';
  * dead (they no longer authenticate) and are left out.
  */
 function projectKeys(db: Executor, projectId: string) {
-  return db
-    .selectFrom('api_keys as k')
-    .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'k.owner_id').on('k.owner_type', '=', 'user'))
+  return keysWithOwner(db)
     .leftJoin('project_users as pu', (j) => j.onRef('pu.user_id', '=', 'k.owner_id').onRef('pu.project_id', '=', 'k.project_id').on('k.owner_type', '=', 'user'))
-    .leftJoin('service_accounts as s', (j) => j.onRef('s.id', '=', 'k.owner_id').on('k.owner_type', '=', 'service_account'))
-    .select([
-      'k.id', 'k.name', 'k.redacted_value', 'k.created_at', 'k.last_used_at', 'k.owner_type', 'k.owner_id',
-      'u.name as user_name', 'u.email as user_email', 'u.added_at as user_added_at', 'pu.role as user_role',
-      's.name as sa_name', 's.role as sa_role', 's.created_at as sa_created_at',
-    ])
+    .select('pu.role as user_role')
     .where('k.kind', '=', 'project')
     .where('k.project_id', '=', projectId)
     .where((eb) => eb.or([eb('u.id', 'is not', null), eb('s.id', 'is not', null)]));
@@ -39,15 +35,4 @@ export function listProjectKeys(db: Executor, projectId: string, access: OwnerAc
     });
   }
   return pageBySeq(db, q, { ...page, seqRef: 'k.seq', cursorTable: 'api_keys' });
-}
-
-export async function deleteKey(db: Executor, id: string): Promise<void> {
-  await db.deleteFrom('api_keys').where('id', '=', id).execute();
-}
-
-/** Deletes the keys an owner holds, in one project or (without `projectId`) everywhere. */
-export async function deleteOwnerKeys(db: Executor, ownerType: 'user' | 'service_account', ownerId: string, projectId?: string): Promise<void> {
-  let q = db.deleteFrom('api_keys').where('owner_type', '=', ownerType).where('owner_id', '=', ownerId);
-  if (projectId !== undefined) q = q.where('project_id', '=', projectId);
-  await q.execute();
 }

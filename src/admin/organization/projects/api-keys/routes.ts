@@ -1,15 +1,14 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { ProjectIdParams } from '../schemas.js';
 import { CreateProjectApiKeyBody, ListProjectApiKeysQuery, ProjectApiKey, ProjectApiKeyCreated, ProjectApiKeyDeleted, ProjectApiKeyList, ProjectApiKeyParams } from './schemas.js';
-import { ProjectApiKeysService } from './service.js';
 
 const tags = ['Projects'];
 
-export default function projectApiKeysRoutes(app: App, ctx: AppContext): void {
-  const service = new ProjectApiKeysService(ctx);
+export default function projectApiKeysRoutes(app: App, services: AdminServices): void {
+  const service = services.projectApiKeys;
 
   app.get('/organization/projects/:project_id/api_keys', {
     schema: { operationId: 'list-project-api-keys', tags, params: ProjectIdParams, querystring: ListProjectApiKeysQuery, response: { 200: ProjectApiKeyList, ...errorResponses } },

@@ -1,7 +1,7 @@
 import { writeAudit } from '../../../../core/audit.js';
-import { issueKey } from '../../../../core/keys/store.js';
+import { issueKey } from '../../../../core/keys/index.js';
 import type { Principal } from '../../../../core/keys/principal.js';
-import { type AppContext, inTransaction } from '../../../../platform/context.js';
+import { type AppContext, inTransaction } from '../../../../core/context.js';
 import { badRequest, notFound } from '../../../../platform/errors.js';
 import { listEnvelope, type PageRequest } from '../../../../platform/pagination.js';
 import { requireUser } from '../../users/service.js';

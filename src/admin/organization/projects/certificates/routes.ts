@@ -1,16 +1,15 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { ListCertificatesQuery, ToggleCertificatesBody } from '../../certificates/schemas.js';
 import { ProjectIdParams } from '../schemas.js';
 import { ProjectCertificateActivation, ProjectCertificateDeactivation, ProjectCertificateList } from './schemas.js';
-import { ProjectCertificatesService } from './service.js';
 
 const tags = ['Certificates'];
 
-export default function projectCertificatesRoutes(app: App, ctx: AppContext): void {
-  const service = new ProjectCertificatesService(ctx);
+export default function projectCertificatesRoutes(app: App, services: AdminServices): void {
+  const service = services.projectCertificates;
 
   app.get('/organization/projects/:project_id/certificates', {
     schema: { operationId: 'listProjectCertificates', tags, params: ProjectIdParams, querystring: ListCertificatesQuery, response: { 200: ProjectCertificateList, ...errorResponses } },

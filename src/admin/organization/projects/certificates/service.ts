@@ -1,6 +1,6 @@
 import { writeAudit } from '../../../../core/audit.js';
 import type { Principal } from '../../../../core/keys/principal.js';
-import { type AppContext, inTransaction } from '../../../../platform/context.js';
+import { type AppContext, inTransaction } from '../../../../core/context.js';
 import { listEnvelope, type PageRequest } from '../../../../platform/pagination.js';
 import * as repo from '../../certificates/repository.js';
 import { auditCertificate, requireCertificates, toScoped } from '../../certificates/service.js';

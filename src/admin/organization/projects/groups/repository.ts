@@ -1,4 +1,4 @@
-import type { Executor } from '../../../../platform/context.js';
+import type { Executor } from '../../../../core/context.js';
 import { pageBySeq, type PageRequest } from '../../../../platform/pagination.js';
 import { inserted } from '../../roles/repository.js';
 

@@ -1,17 +1,16 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { ProjectIdParams } from '../schemas.js';
 import {
   AddProjectGroupBody, ListProjectGroupsQuery, ProjectGroup, ProjectGroupList, ProjectGroupParams, ProjectGroupRemoved, RetrieveProjectGroupQuery,
 } from './schemas.js';
-import { ProjectGroupsService } from './service.js';
 
 const tags = ['Project groups'];
 
-export default function projectGroupsRoutes(app: App, ctx: AppContext): void {
-  const service = new ProjectGroupsService(ctx);
+export default function projectGroupsRoutes(app: App, services: AdminServices): void {
+  const service = services.projectGroups;
 
   app.get('/organization/projects/:project_id/groups', {
     schema: { operationId: 'list-project-groups', tags, params: ProjectIdParams, querystring: ListProjectGroupsQuery, response: { 200: ProjectGroupList, ...errorResponses } },

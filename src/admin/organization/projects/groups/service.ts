@@ -1,5 +1,5 @@
 import type { Principal } from '../../../../core/keys/principal.js';
-import { type AppContext, inTransaction } from '../../../../platform/context.js';
+import { type AppContext, inTransaction } from '../../../../core/context.js';
 import { conflict, notFound } from '../../../../platform/errors.js';
 import { nextListEnvelope, type PageRequest } from '../../../../platform/pagination.js';
 import { requireGroup } from '../../groups/service.js';

@@ -1,15 +1,14 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { ProjectIdParams } from '../schemas.js';
 import { ListRateLimitsQuery, ProjectRateLimit, ProjectRateLimitList, RateLimitParams, UpdateRateLimitBody } from './schemas.js';
-import { ProjectRateLimitsService } from './service.js';
 
 const tags = ['Projects'];
 
-export default function projectRateLimitsRoutes(app: App, ctx: AppContext): void {
-  const service = new ProjectRateLimitsService(ctx);
+export default function projectRateLimitsRoutes(app: App, services: AdminServices): void {
+  const service = services.projectRateLimits;
 
   app.get('/organization/projects/:project_id/rate_limits', {
     schema: { operationId: 'list-project-rate-limits', tags, params: ProjectIdParams, querystring: ListRateLimitsQuery, response: { 200: ProjectRateLimitList, ...errorResponses } },

@@ -1,30 +1,21 @@
 import { type CatalogModel, RATE_LIMIT_FIELDS } from '../../../../core/catalog/index.js';
 import { writeAudit } from '../../../../core/audit.js';
 import type { Principal } from '../../../../core/keys/principal.js';
-import { type AppContext, inTransaction } from '../../../../platform/context.js';
+import { type AppContext, inTransaction } from '../../../../core/context.js';
 import { badRequest, notFound } from '../../../../platform/errors.js';
 import { IdPrefix } from '../../../../platform/ids.js';
 import { listEnvelope } from '../../../../platform/pagination.js';
-import { effectiveLimit } from '../../../../core/limits/effective.js';
 import { auditProject, requireActiveProject, requireProject } from '../service.js';
-import * as repo from './repository.js';
+import { effectiveLimits } from '../../../../core/limits/effective.js';
+import * as repo from '../../../../core/limits/store.js';
 import type { ProjectRateLimit, UpdateRateLimitBody } from './schemas.js';
 
 /** Rate-limit IDs are derived from the model, so they are the same in every project and across restarts. */
 export const rateLimitId = (modelId: string) => `${IdPrefix.rateLimit}${modelId}`;
 
-/**
- * A project's limits for one model: the catalog's organization-level limits, lowered by the
- * project's overrides. An override above a since-lowered organization limit yields to it.
- */
+/** A project's limits for one model (core/limits), as the API shows them. */
 function toRateLimit(model: CatalogModel, override: repo.RateLimitOverrideRow | undefined): ProjectRateLimit {
-  const record: Record<string, unknown> = { object: 'project.rate_limit', id: rateLimitId(model.id), model: model.id };
-  for (const field of RATE_LIMIT_FIELDS) {
-    const org = model.rate_limits[field];
-    if (org === undefined) continue;
-    record[field] = effectiveLimit(org, override?.[field]);
-  }
-  return record as ProjectRateLimit;
+  return { object: 'project.rate_limit', id: rateLimitId(model.id), model: model.id, ...effectiveLimits(model, override) } as ProjectRateLimit;
 }
 
 export interface RateLimitPage {

@@ -1,18 +1,17 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { ProjectIdParams } from '../schemas.js';
 import {
   CreateServiceAccountBody, CreateServiceAccountKeyBody, ListServiceAccountsQuery, ProjectServiceAccount, ProjectServiceAccountCreated,
   ProjectServiceAccountDeleted, ProjectServiceAccountList, ServiceAccountApiKey, ServiceAccountParams, UpdateServiceAccountBody,
 } from './schemas.js';
-import { ServiceAccountsService } from './service.js';
 
 const tags = ['Projects'];
 
-export default function serviceAccountsRoutes(app: App, ctx: AppContext): void {
-  const service = new ServiceAccountsService(ctx);
+export default function serviceAccountsRoutes(app: App, services: AdminServices): void {
+  const service = services.serviceAccounts;
 
   app.get('/organization/projects/:project_id/service_accounts', {
     schema: { operationId: 'list-project-service-accounts', tags, params: ProjectIdParams, querystring: ListServiceAccountsQuery, response: { 200: ProjectServiceAccountList, ...errorResponses } },

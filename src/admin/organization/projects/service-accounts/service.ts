@@ -1,11 +1,11 @@
 import { writeAudit } from '../../../../core/audit.js';
-import { issueKey } from '../../../../core/keys/store.js';
+import { issueKey } from '../../../../core/keys/index.js';
 import type { Principal } from '../../../../core/keys/principal.js';
-import { type AppContext, type Executor, inTransaction } from '../../../../platform/context.js';
+import { type AppContext, type Executor, inTransaction } from '../../../../core/context.js';
 import { notFound } from '../../../../platform/errors.js';
 import { newId } from '../../../../platform/ids.js';
 import { listEnvelope, type PageRequest } from '../../../../platform/pagination.js';
-import { deleteOwnerKeys } from '../api-keys/repository.js';
+import { deleteOwnerKeys } from '../../../../core/keys/store.js';
 import { DEFAULT_PROJECT_KEY_SCOPES } from '../api-keys/service.js';
 import { auditProject, requireActiveProject, requireProject } from '../service.js';
 import * as repo from './repository.js';

@@ -1,15 +1,14 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { ProjectIdParams } from '../schemas.js';
 import { CreateProjectUserBody, ListProjectUsersQuery, ModifyProjectUserBody, ProjectUser, ProjectUserDeleted, ProjectUserList, ProjectUserParams } from './schemas.js';
-import { ProjectUsersService } from './service.js';
 
 const tags = ['Projects'];
 
-export default function projectUsersRoutes(app: App, ctx: AppContext): void {
-  const service = new ProjectUsersService(ctx);
+export default function projectUsersRoutes(app: App, services: AdminServices): void {
+  const service = services.projectUsers;
 
   app.get('/organization/projects/:project_id/users', {
     schema: { operationId: 'list-project-users', tags, params: ProjectIdParams, querystring: ListProjectUsersQuery, response: { 200: ProjectUserList, ...errorResponses } },

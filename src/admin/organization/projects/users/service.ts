@@ -1,11 +1,11 @@
 import { writeAudit } from '../../../../core/audit.js';
 import type { Principal } from '../../../../core/keys/principal.js';
-import { type AppContext, type Executor, inTransaction } from '../../../../platform/context.js';
+import { type AppContext, type Executor, inTransaction } from '../../../../core/context.js';
 import { badRequest, notFound } from '../../../../platform/errors.js';
 import { listEnvelope, type PageRequest } from '../../../../platform/pagination.js';
 import { findUserByEmail } from '../../users/repository.js';
 import { requireUser } from '../../users/service.js';
-import { deleteOwnerKeys } from '../api-keys/repository.js';
+import { deleteOwnerKeys } from '../../../../core/keys/store.js';
 import { auditProject, requireActiveProject, requireProject } from '../service.js';
 import * as repo from './repository.js';
 import type { CreateProjectUserBody, ModifyProjectUserBody, ProjectUser } from './schemas.js';

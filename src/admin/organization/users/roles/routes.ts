@@ -1,16 +1,15 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { AssignedRole, AssignedRoleList, AssignRoleBody, ListAssignmentsQuery, RoleAssignmentDeleted } from '../../roles/schemas.js';
 import { UserIdParams } from '../schemas.js';
 import { UserRoleAssignment, UserRoleParams } from './schemas.js';
-import { UserRolesService } from './service.js';
 
 const tags = ['User organization role assignments'];
 
-export default function userRolesRoutes(app: App, ctx: AppContext): void {
-  const service = new UserRolesService(ctx);
+export default function userRolesRoutes(app: App, services: AdminServices): void {
+  const service = services.userRoles;
 
   app.get('/organization/users/:user_id/roles', {
     schema: { operationId: 'list-user-role-assignments', tags, params: UserIdParams, querystring: ListAssignmentsQuery, response: { 200: AssignedRoleList, ...errorResponses } },

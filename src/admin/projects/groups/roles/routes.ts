@@ -1,16 +1,15 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { GroupRoleAssignment } from '../../../organization/groups/roles/schemas.js';
-import { GroupRolesService } from '../../../organization/groups/roles/service.js';
 import { AssignedRole, AssignedRoleList, AssignRoleBody, ListAssignmentsQuery, RoleAssignmentDeleted } from '../../../organization/roles/schemas.js';
 import { ProjectGroupIdParams, ProjectGroupRoleParams } from './schemas.js';
 
 const tags = ['Project group role assignments'];
 
-export default function projectGroupRolesRoutes(app: App, ctx: AppContext): void {
-  const service = new GroupRolesService(ctx);
+export default function projectGroupRolesRoutes(app: App, services: AdminServices): void {
+  const service = services.groupRoles;
 
   app.get('/projects/:project_id/groups/:group_id/roles', {
     schema: { operationId: 'list-project-group-role-assignments', tags, params: ProjectGroupIdParams, querystring: ListAssignmentsQuery, response: { 200: AssignedRoleList, ...errorResponses } },

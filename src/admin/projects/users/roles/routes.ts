@@ -1,16 +1,15 @@
-import type { App } from '../../../app.js';
+import type { App } from '../../../app-type.js';
 import { principalOf } from '../../../auth.js';
-import type { AppContext } from '../../../../platform/context.js';
+import type { AdminServices } from '../../../services.js';
 import { errorResponses } from '../../../../platform/schemas.js';
 import { AssignedRole, AssignedRoleList, AssignRoleBody, ListAssignmentsQuery, RoleAssignmentDeleted } from '../../../organization/roles/schemas.js';
 import { UserRoleAssignment } from '../../../organization/users/roles/schemas.js';
-import { UserRolesService } from '../../../organization/users/roles/service.js';
 import { ProjectUserIdParams, ProjectUserRoleParams } from './schemas.js';
 
 const tags = ['Project user role assignments'];
 
-export default function projectUserRolesRoutes(app: App, ctx: AppContext): void {
-  const service = new UserRolesService(ctx);
+export default function projectUserRolesRoutes(app: App, services: AdminServices): void {
+  const service = services.userRoles;
 
   app.get('/projects/:project_id/users/:user_id/roles', {
     schema: { operationId: 'list-project-user-role-assignments', tags, params: ProjectUserIdParams, querystring: ListAssignmentsQuery, response: { 200: AssignedRoleList, ...errorResponses } },

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { ProjectRateLimitTable } from '../../../../platform/db/tables/rate-limits-certificates.js';
-import type { Executor } from '../../../../platform/context.js';
+import type { ProjectRateLimitTable } from '../../platform/db/tables/rate-limits-certificates.js';
+import type { Executor } from '../context.js';
 
 export type RateLimitOverrideRow = Selectable<ProjectRateLimitTable>;
 

@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from './admin/app-type.js';
+import { type AdminAppOptions, buildAdminApp } from './admin/app.js';
+import { type Core, type CoreOptions, createCore } from './core/index.js';
+import { LiveTables } from './core/live.js';
+import { DataPlane, type DataPlaneOptions } from './gateway/index.js';
+
+export interface ComposeOptions extends CoreOptions, Omit<AdminAppOptions, 'live' | 'planes'> {
+  /**
+   * Keep the in-memory key and limit tables (core/live) and answer from them, following the
+   * database's change feed; `url`: the database URL (the change feed may open a connection of its own).
+   */
+  live?: { url: string; onError?: (err: unknown) => void };
+  /** Serve the data plane beside the Administration API under /v1 (needs `live`). */
+  gateway?: Omit<DataPlaneOptions, 'core' | 'live' | 'log'>;
+}
+
+export interface Composition {
+  core: Core;
+  live?: LiveTables;
+  admin: App;
+  dataPlane?: DataPlane;
+}
+
+/**
+ * The composition root: assembles orgplane over an open, migrated database — the core services,
+ * constructed once; the live key and limit tables; then the planes built on them, served by one
+ * HTTP server (the Administration API, and the gateway beside it). main.ts and the tests both
+ * build through here. admin/ and gateway/ never import each other: this is where they meet.
+ */
+export async function compose(options: ComposeOptions): Promise<Composition> {
+  const core = createCore(options);
+  const live = options.live ? await new LiveTables(core, core.keys).start(options.database, options.live.url, options.live.onError) : undefined;
+  let dataPlane: DataPlane | undefined;
+  const admin = await buildAdminApp(core, {
+    ...options,
+    live,
+    planes: async (app: FastifyInstance) => {
+      if (!options.gateway || !live) return;
+      const plane = (dataPlane = new DataPlane({ ...options.gateway, core, live, log: app.log }));
+      await app.register(async (v1) => plane.register(v1), { prefix: '/v1' });
+    },
+    onClose: async () => {
+      // In-flight requests have finished: the usage still buffered is written, then the rest closes.
+      await dataPlane?.close();
+      await live?.close();
+      await options.onClose?.();
+    },
+  });
+  return { core, live, admin, dataPlane };
+}
