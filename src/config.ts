@@ -1,4 +1,4 @@
-import { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl } from './platform/db/database.js';
+import { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl, redactDatabaseUrl } from './platform/db/database.js';
 import { isAdminKeyFormat } from './platform/key-crypto.js';
 
 /** Runtime configuration, read once from the environment. Documented in the README. */
@@ -65,7 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** Hides a URL's password. */
 function redactUrl(url: string | undefined): string | undefined {
-  if (url === undefined || url.startsWith('sqlite:')) return url;
+  if (url === undefined) return url;
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = 'REDACTED';
@@ -79,7 +79,7 @@ function redactUrl(url: string | undefined): string | undefined {
 export function describeConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
-    databaseUrl: redactUrl(config.databaseUrl),
+    databaseUrl: redactDatabaseUrl(config.databaseUrl),
     redisUrl: redactUrl(config.redisUrl),
     bootstrapAdminKey: config.bootstrapAdminKey === undefined ? undefined : 'REDACTED',
     metricsToken: config.metricsToken === undefined ? undefined : 'REDACTED',

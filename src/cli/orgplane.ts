@@ -84,7 +84,7 @@ usage
 
 program
   .command('backup')
-  .description('Write a consistent copy of the SQLite database while the server runs (online backup). For PostgreSQL, use pg_dump.')
+  .description('Write a consistent copy of the database file while the server runs (online backup of the embedded database; a database server is backed up with pg_dump).')
   .argument('<file>', 'where to write the copy')
   .option('--force', 'overwrite the file if it exists')
   .action(action(async (file: string, opts: { force?: boolean }) => (await import('./backup.js')).backup(file, { force: opts.force === true })));

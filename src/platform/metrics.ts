@@ -58,13 +58,13 @@ export class Metrics {
   private dbSampler: (() => DatabaseSample) | undefined;
   readonly dbWriterQueue = new Gauge({
     name: 'orgplane_db_writer_queue_depth',
-    help: 'SQLite: write scripts waiting for the writer thread (plus the group it is running).',
+    help: 'Embedded database: write scripts queued for its bulk-write connection, plus those it is running.',
     registers: [this.registry],
     collect: () => this.sampleDb(),
   });
   readonly dbPoolConnections = new Gauge({
     name: 'orgplane_db_pool_connections',
-    help: 'PostgreSQL: connections of the pool, by state (total, idle, waiting: clients queued for a connection).',
+    help: 'Database server: connections of the pool, by state (total, idle, waiting: clients queued for a connection).',
     labelNames: ['state'] as const,
     registers: [this.registry],
     collect: () => this.sampleDb(),

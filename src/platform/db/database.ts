@@ -10,7 +10,7 @@ import { type KeyedTexts, openSqliteReader, registerSqlFunctions, type SqliteRea
 import { openSqliteWriter, type SqliteWriter } from './sqlite-writer.js';
 import { runWriteScript, type WriteGuard, type WriteOutcome, type WriteStatement } from './write-script.js';
 
-export { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl, isUniqueViolation, type DialectName, type SqlSyntax } from './dialect.js';
+export { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl, redactDatabaseUrl, isUniqueViolation, type DialectName, type SqlSyntax } from './dialect.js';
 export type { KeyedTexts } from './sqlite-reader.js';
 export type { WriteGuard, WriteOutcome, WriteStatement } from './write-script.js';
 
