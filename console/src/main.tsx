@@ -65,11 +65,6 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 
 function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const { path } = useLocation();
-  useEffect(() => {
-    // Move focus to the new page's heading, so keyboard and screen-reader users land on it.
-    const t = setTimeout(() => (document.querySelector('main h1') as HTMLElement | null)?.focus({ preventScroll: true }), 0);
-    return () => clearTimeout(t);
-  }, [path]);
   const current = (href: string) => (href === '/console/' ? path === '/console' || path === '/console/' : path.startsWith(href));
   return (
     <div class="shell">

@@ -1,5 +1,5 @@
 import type { ComponentChildren, JSX } from 'preact';
-import { useId, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/preact-query';
 import { api, ApiError } from './api';
 
@@ -191,10 +191,15 @@ export function Badge({ children, tone = 'neutral' }: { children: ComponentChild
   return <span class={`badge ${tone}`}>{children}</span>;
 }
 
+/** A page's title; focus moves to it when the page appears, so keyboard and screen-reader users land on it. */
 export function PageHeader({ title, children }: { title: string; children?: ComponentChildren }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus({ preventScroll: true }), []);
   return (
     <header class="page-header">
-      <h1 tabIndex={-1}>{title}</h1>
+      <h1 tabIndex={-1} ref={heading}>
+        {title}
+      </h1>
       {children ? <div class="actions">{children}</div> : null}
     </header>
   );

@@ -65,7 +65,7 @@ export async function consolePlugin(app: FastifyInstance, options: ConsolePlugin
 
   app.post('/console/api/session', { schema: { hide: true } }, async (request, reply) => {
     const body = request.body as { api_key?: unknown } | undefined;
-    const session = await sessions.signIn(body?.api_key);
+    const session = await sessions.signIn(body?.api_key, request.ip);
     setCookie(request, reply, session.id, sessions.secondsLeft(session.expiresAt));
     reply.header('cache-control', 'no-store');
     return sessionView(session, sessions.now());
@@ -90,7 +90,7 @@ export async function consolePlugin(app: FastifyInstance, options: ConsolePlugin
       throw unauthorized('Not signed in.', 'session_expired');
     }
     checkCsrf(request, session.csrfToken);
-    await sessions.signOut(id, session.principal);
+    await sessions.signOut(id, { ...session.principal, session: { ipAddress: request.ip } });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { object: 'console.session.deleted', deleted: true };
   });

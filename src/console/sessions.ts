@@ -51,7 +51,7 @@ export class ConsoleSessions {
   ) {}
 
   /** Exchanges an admin key for a new session (and records `login.succeeded`). */
-  async signIn(apiKey: unknown): Promise<OpenedSession> {
+  async signIn(apiKey: unknown, ipAddress: string): Promise<OpenedSession> {
     if (typeof apiKey !== 'string' || apiKey.trim() === '') throw badRequest('Enter an admin API key (sk-admin-...).', 'api_key', 'missing_required_parameter');
     const principal = await this.ctx.keys.use(await this.ctx.keys.resolve(apiKey.trim()));
     if (!principal) throw new ApiError(401, 'Incorrect API key provided.', 'invalid_request_error', 'api_key', 'invalid_api_key');
@@ -66,7 +66,7 @@ export class ConsoleSessions {
     await inTransaction(this.ctx, async (tx) => {
       await tx.deleteFrom('console_sessions').where('expires_at', '<=', now).execute();
       await tx.insertInto('console_sessions').values({ id_hash: sha256(id), key_id: principal.keyId, csrf_token: csrfToken, created_at: now, expires_at: expiresAt }).execute();
-      await writeAudit(tx, this.ctx.clock, principal, { type: 'login.succeeded', resourceId: null, details: {} });
+      await writeAudit(tx, this.ctx.clock, { ...principal, session: { ipAddress } }, { type: 'login.succeeded', resourceId: null, details: {} });
     });
     return { id, csrfToken, expiresAt, principal };
   }
@@ -114,7 +114,8 @@ export class ConsoleSessions {
     const session = await this.find(id);
     if (!session) throw sessionEnded();
     if (!SAFE_METHODS.has(request.method)) checkCsrf(request, session.csrfToken);
-    return session.principal;
+    // The key acts through the session: audit events name the session (user and IP address).
+    return { ...session.principal, session: { ipAddress: request.ip } };
   };
 
   private isOwner(principal: Principal): boolean {

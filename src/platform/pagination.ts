@@ -33,10 +33,13 @@ export function listEnvelope<T>(data: T[], hasMore: boolean, idOf: (item: T) => 
   };
 }
 
+/** The 400 of a cursor (an object ID) that is not in the list. */
+const unknownCursor = (param: string, id: string) => badRequest(`Invalid '${param}': no object with ID '${id}' in this list.`, param, 'invalid_cursor');
+
 /** Resolves a cursor (an object ID) to its position; unknown cursors are a 400 naming the parameter. */
 export async function cursorSeq(db: Kysely<DB>, table: PageableTable, id: string, param: string): Promise<number> {
   const row = await (db as Kysely<any>).selectFrom(table).select('seq').where('id', '=', id).executeTakeFirst();
-  if (!row) throw badRequest(`Invalid '${param}': no object with ID '${id}' in this list.`, param, 'invalid_cursor');
+  if (!row) throw unknownCursor(param, id);
   return Number(row.seq);
 }
 
@@ -70,6 +73,24 @@ export async function pageBySeq<Row>(
   if (hasMore) rows.pop();
   if (backwards) rows.reverse();
   return { rows, hasMore };
+}
+
+/**
+ * One page of a list held in memory, in its order, with the cursors of pageBySeq (`after`,
+ * `before`: object IDs of the list; with only `before`, the page just before it).
+ */
+export function pageArray<T>(items: readonly T[], idOf: (item: T) => string, page: { limit: number; after?: string; before?: string }): { rows: T[]; hasMore: boolean } {
+  const position = (id: string, param: 'after' | 'before') => {
+    const index = items.findIndex((item) => idOf(item) === id);
+    if (index < 0) throw unknownCursor(param, id);
+    return index;
+  };
+  const start = page.after === undefined ? 0 : position(page.after, 'after') + 1;
+  const end = page.before === undefined ? items.length : position(page.before, 'before');
+  const window = items.slice(start, Math.max(start, end));
+  const backwards = page.before !== undefined && page.after === undefined;
+  const rows = backwards ? window.slice(Math.max(0, window.length - page.limit)) : window.slice(0, page.limit);
+  return { rows, hasMore: window.length > page.limit };
 }
 
 export interface NextPage<T> {

@@ -91,6 +91,27 @@ forEachDialect('console in the browser', (server) => {
     await page.getByTestId('usage-table').getByText('Support assistant').waitFor();
   });
 
+  it('works from the keyboard: focus moves to each page\'s heading, a skip link, tabs with arrow keys, a visible focus ring', async () => {
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('heading', { name: 'People', level: 1 }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    // Tab from the heading goes on to the page's first control, with a visible focus ring.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Users');
+    assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle), 'none');
+    // The skip link is the first focusable element, and shows itself when focused.
+    assert.equal(await page.evaluate(() => (document.querySelector('a[href], button, input, select, textarea') as HTMLElement).textContent), 'Skip to content');
+    await page.getByRole('link', { name: 'Skip to content' }).focus();
+    const box = await page.getByRole('link', { name: 'Skip to content' }).boundingBox();
+    assert.ok(box && box.x >= 0 && box.y >= 0, JSON.stringify(box));
+    // The tabs follow the ARIA pattern: arrow keys move the selection and the focus.
+    await page.getByRole('tab', { name: 'Users' }).focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getByRole('tab', { name: 'Invites' }).getAttribute('aria-selected'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Invites');
+    await page.getByRole('tabpanel').getByText('No invites. Invite someone by email above.').waitFor();
+  });
+
   it('creates a project, adds a member, creates a key and shows its value once', async () => {
     const s = server();
     await page.getByRole('link', { name: 'Projects' }).click();
@@ -152,6 +173,7 @@ forEachDialect('console in the browser', (server) => {
     await event.getByText('rate_limit.updated').waitFor();
     assert.match(await event.innerText(), /Browser project/);
     assert.match(await event.innerText(), /321/);
+    assert.match(await event.innerText(), /owner@example\.com \(console\)/);
     assert.equal(await page.getByRole('table').locator('tbody tr').count(), 1);
   });
 

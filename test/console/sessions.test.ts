@@ -63,7 +63,8 @@ forEachDialect('console sessions', (server) => {
     assertSpec('list-audit-logs', events.body);
     const audit = events.body.data[0];
     assert.equal(audit.type, 'login.succeeded');
-    assert.equal(audit.actor.api_key.id, body.api_key_id);
+    // As on OpenAI's dashboard, the actor is the user's session (with its IP address).
+    assert.deepEqual(audit.actor, { type: 'session', session: { user: { id: body.user.id, email: 'owner@example.com' }, ip_address: '127.0.0.1' } });
     // The session answers who is signed in (same CSRF token).
     const me = await s.get('/console/api/session', withSession({ cookie }));
     assert.equal(me.status, 200);
@@ -90,9 +91,14 @@ forEachDialect('console sessions', (server) => {
     assert.equal(await s.auditCount(), count + 1); // only the second sign-in
     const ok = await s.post('/v1/organization/projects', { name: 'With token' }, withSession(session));
     assert.equal(ok.status, 200, ok.text);
-    const event = await s.lastAudit();
+    const events = await s.get('/v1/organization/audit_logs?limit=1');
+    assertSpec('list-audit-logs', events.body);
+    const event = events.body.data[0];
     assert.equal(event.type, 'project.created');
-    assert.equal(event.actor.api_key.id, session.body.api_key_id);
+    assert.deepEqual(event.actor, { type: 'session', session: { user: { id: session.body.user.id, email: 'owner@example.com' }, ip_address: '127.0.0.1' } });
+    // The audit log's actor filters find it.
+    const mine = await s.get(`/v1/organization/audit_logs?actor_emails[]=owner@example.com&event_types[]=project.created&limit=1`);
+    assert.equal(mine.body.data[0].id, event.id);
   });
 
   it('a bearer key wins over a cookie (API clients need no CSRF token); an unknown cookie is refused', async () => {
@@ -100,6 +106,7 @@ forEachDialect('console sessions', (server) => {
     const session = await signIn(s);
     const res = await s.post('/v1/organization/projects', { name: 'Bearer' }, { headers: { cookie: session.cookie } });
     assert.equal(res.status, 200, res.text);
+    assert.equal((await s.lastAudit()).actor.type, 'api_key');
     const unknown = await s.get('/v1/organization/projects', { key: null, headers: { cookie: 'orgplane_session=' + 'A'.repeat(43) } });
     assertError(unknown, 401);
     assert.equal(unknown.body.error.code, 'session_expired');

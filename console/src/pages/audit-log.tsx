@@ -16,7 +16,7 @@ interface AuditEvent {
   type: string;
   effective_at: number;
   project?: { id: string; name: string };
-  actor?: { type: string; api_key?: { id: string; user?: { email: string }; service_account?: { id: string } } };
+  actor?: { type: string; session?: { user?: { email: string }; ip_address?: string }; api_key?: { id: string; user?: { email: string }; service_account?: { id: string } } };
   [details: string]: unknown;
 }
 
@@ -101,7 +101,7 @@ export default function AuditLog() {
               columns={[
                 { label: 'When', cell: (e) => fmtDate(e.effective_at) },
                 { label: 'Event', cell: (e) => <Code>{e.type}</Code> },
-                { label: 'Actor', cell: (e) => e.actor?.api_key?.user?.email ?? e.actor?.api_key?.service_account?.id ?? e.actor?.type ?? '' },
+                { label: 'Actor', cell: (e) => <Actor event={e} /> },
                 { label: 'Project', cell: (e) => e.project?.name ?? '' },
                 { label: 'Details', cell: (e) => <Details event={e} /> },
               ]}
@@ -121,6 +121,13 @@ export default function AuditLog() {
       <ErrorMessage error={null} />
     </>
   );
+}
+
+function Actor({ event }: { event: AuditEvent }) {
+  const a = event.actor;
+  if (a?.session) return <span title={`console session from ${a.session.ip_address ?? '?'}`}>{a.session.user?.email} <span class="muted">(console)</span></span>;
+  if (a?.api_key) return <span title={`API key ${a.api_key.id}`}>{a.api_key.user?.email ?? a.api_key.service_account?.id}</span>;
+  return <>{a?.type ?? ''}</>;
 }
 
 function Details({ event }: { event: AuditEvent }) {

@@ -67,6 +67,9 @@ const BY_ID = new Map(PREDEFINED_ROLES.map((r) => [r.id, r]));
 
 export const predefinedRole = (id: string): PredefinedRole | undefined => BY_ID.get(id);
 
+/** The project membership roles of OpenAI's API (a project user's `role`, an invite's project `role`). */
+export const PROJECT_ROLES = ['owner', 'member'] as const;
+
 /** The predefined role a membership role stands for: organization `owner`/`reader`, project `owner`/`member`/`viewer`. */
 export const ORG_MEMBERSHIP_ROLE: Record<string, string> = { owner: 'role_org_owner', reader: 'role_org_reader' };
 export const PROJECT_MEMBERSHIP_ROLE: Record<string, string> = { owner: 'role_proj_owner', member: 'role_proj_member', viewer: 'role_proj_viewer' };

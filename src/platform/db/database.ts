@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, type SelectQueryBuilder, SqliteDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type InsertResult, Kysely, PostgresDialect, type SelectQueryBuilder, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { type DialectName, SYNTAX, type SqlSyntax, syntaxOf } from './dialect.js';
 import type { DB } from './schema.js';
 import { cachingConnection } from './sqlite-cache.js';
-import { type KeyedTexts, openSqliteReader, registerSqlFunctions, type SqliteReader } from './sqlite-reader.js';
+import { registerSqlFunctions } from './sqlite-functions.js';
+import { type KeyedTexts, openSqliteReader, type SqliteReader } from './sqlite-reader.js';
 import { openSqliteWriter, type SqliteWriter } from './sqlite-writer.js';
 import { runWriteScript, type WriteGuard, type WriteOutcome, type WriteStatement } from './write-script.js';
 
@@ -56,6 +57,9 @@ export interface Database {
 export function lockRows<QB extends SelectQueryBuilder<any, any, any>>(db: Executor, query: QB): QB {
   return syntaxOf(db).forUpdate(query);
 }
+
+/** Whether an `ON CONFLICT DO NOTHING` insert wrote its row (concurrent duplicates become a clean conflict). */
+export const inserted = (result: InsertResult | undefined): boolean => Number(result?.numInsertedOrUpdatedRows ?? 0) > 0;
 
 /** keyedTexts through the Kysely handle (on the event loop). */
 async function keyedTextsOf(db: Kysely<DB>, query: string, params: readonly unknown[]): Promise<KeyedTexts> {

@@ -1,16 +1,20 @@
-import { createRequire } from 'node:module';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /**
- * Worker-thread source that gives the thread alone a lower priority (Linux: nice 10), so that the
- * main thread, which answers every other request, gets a core first while the worker is busy.
+ * Gives the calling thread alone a lower priority (Linux: nice 10), so that the main thread, which
+ * answers every other request, gets a core first while a database thread is busy. Called by each
+ * database thread when it starts; where the priority cannot be set, nothing changes.
  */
-export const BACKGROUND_PRIORITY = `
-try {
-  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-  require('node:os').setPriority(tid, 10);
-} catch {}
-`;
+export function lowerThreadPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    setPriority(tid, 10);
+  } catch {
+    // not Linux, or not allowed
+  }
+}
 
 /** A thread running a database connection of its own: calls go in as messages, replies come back. */
 export interface SqliteThread {
@@ -20,13 +24,26 @@ export interface SqliteThread {
 }
 
 /**
- * Starts a thread from plain-JavaScript `source` (so that it runs the same from TypeScript sources
- * and from the build) with `workerData` { path, driver } (the better-sqlite3 module). The source
- * answers each message with a reply carrying the same `id`, or `{ id, error }`.
+ * The thread of a worker module of this folder (`sqlite-reader-worker`, `sqlite-writer-worker`),
+ * with `workerData` { path }. Run from the build, the module is JavaScript; run from the
+ * TypeScript sources (through tsx), the thread registers tsx's loader before loading it.
  */
-export function startSqliteThread(source: string, path: string): SqliteThread {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(source, { eval: true, workerData: { path, driver } });
+function workerOf(module: string, path: string): Worker {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const url = new URL(`./${module}${fromSources ? '.ts' : '.js'}`, import.meta.url);
+  if (!fromSources) return new Worker(url, { workerData: { path } });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(code, { eval: true, workerData: { path } });
+}
+
+/**
+ * Starts a database thread on the file at `path`: the worker module `module` of this folder, or
+ * (tests) `{ source }`, plain JavaScript. The thread answers each message with a reply carrying
+ * the same `id`, or `{ id, error }`.
+ */
+export function startSqliteThread(module: string | { source: string }, path: string): SqliteThread {
+  const worker = typeof module === 'string' ? workerOf(module, path) : new Worker(module.source, { eval: true, workerData: { path } });
   // An idle thread does not keep the process alive.
   worker.unref();
   const pending = new Map<number, { resolve: (reply: never) => void; reject: (err: Error) => void }>();

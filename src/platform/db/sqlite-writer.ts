@@ -1,10 +1,10 @@
-import { BACKGROUND_PRIORITY, startSqliteThread } from './sqlite-thread.js';
+import { startSqliteThread } from './sqlite-thread.js';
 import type { WriteGuard, WriteOutcome, WriteStatement } from './write-script.js';
 
 /**
  * Runs write transactions on a connection of its own, off the main thread, in the order they were
  * asked for. Bulk writes (usage ingestion) use it so that their SQL runs on the other core while
- * the main thread goes on answering requests.
+ * the main thread goes on answering requests (sqlite-writer-worker.ts).
  *
  * Group commit: scripts asked for while the thread is busy are sent together when it is free and
  * run in one transaction, each inside a savepoint of its own, so that one durable commit (one
@@ -26,106 +26,6 @@ export interface SqliteWriter {
   close(): Promise<void>;
 }
 
-// The writer thread: its own connection with the same durability as the main one (WAL,
-// synchronous=FULL), a statement cache, one transaction at a time. Plain JavaScript, so that it
-// runs the same from TypeScript sources and from the build.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const SQLite = require(workerData.driver);
-${BACKGROUND_PRIORITY}
-const db = new SQLite(workerData.path, { fileMustExist: true });
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-db.pragma('busy_timeout = 5000');
-db.pragma('cache_size = -65536');
-// This connection checkpoints the WAL: after its own commits (autocheckpoint) and every few seconds,
-// so that the main connection, which does not, never copies pages on the main thread. Once the WAL
-// holds 10,000 pages (~40 MB) rather than SQLite's 1,000: a batch dirties thousands of pages, many
-// of them the same rollup rows of today as the batches before (copied back once per checkpoint,
-// not once per commit).
-db.pragma('wal_autocheckpoint = 10000');
-setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), 5000).unref();
-// Statement texts are sent once each and numbered; later scripts name them by number.
-const texts = new Map();
-const statements = new Map();
-const prepare = (n) => {
-  let stmt = statements.get(n);
-  if (!stmt) {
-    stmt = db.prepare(texts.get(n));
-    if (stmt.reader) stmt.raw(true);
-    statements.set(n, stmt);
-  }
-  return stmt;
-};
-// Runs statement n with its parameters (apply, not spread: a Float64Array of thousands of
-// parameters spread goes through the iterator protocol, apply reads it by index).
-const run = (n, parameters) => { const stmt = prepare(n); return stmt.run.apply(stmt, parameters); };
-const begin = db.prepare('begin immediate');
-const commit = db.prepare('commit');
-const rollback = db.prepare('rollback');
-const savepoint = db.prepare('savepoint script');
-const undo = db.prepare('rollback to script');
-const release = db.prepare('release script');
-// The rows a script's guarded statements return (run again, inside the script's savepoint, when its guard failed).
-const guardedRows = (list, guard) => {
-  const rows = [];
-  for (let i = 0; i < guard.statements; i++) for (const row of prepare(list[i].n).all(...list[i].parameters)) rows.push(row);
-  return rows;
-};
-// Runs one script inside the open transaction, in a savepoint of its own. Guarded statements
-// insert-or-skip: how many rows they wrote says whether the guard holds; if it does not, the script
-// is rolled back to its savepoint and what the guarded statements would have written is handed back.
-const runScript = ({ statements: list, guard }) => {
-  savepoint.run();
-  const guarded = guard ? guard.statements : 0;
-  let returned = [];
-  if (guarded > 0) {
-    let written = 0;
-    if (guard.keep) {
-      returned = guardedRows(list, guard);
-      written = returned.length;
-    } else {
-      for (let i = 0; i < guarded; i++) written += run(list[i].n, list[i].parameters).changes;
-    }
-    if (written !== guard.rows) {
-      if (!guard.keep) {
-        undo.run();
-        returned = guardedRows(list, guard);
-      }
-      undo.run();
-      release.run();
-      return { committed: false, returned };
-    }
-  }
-  for (let i = guarded; i < list.length; i++) run(list[i].n, list[i].parameters);
-  release.run();
-  return { committed: true, returned: guard && guard.keep ? returned : [] };
-};
-parentPort.on('message', ({ id, texts: fresh, scripts }) => {
-  for (const [n, sql] of fresh) texts.set(n, sql);
-  const results = [];
-  try {
-    begin.run();
-    for (const script of scripts) {
-      try {
-        results.push(runScript(script));
-      } catch (err) {
-        // An error the transaction survives undoes this script alone; one that ended it fails the group.
-        if (!db.inTransaction) throw err;
-        undo.run();
-        release.run();
-        results.push({ error: err instanceof Error ? err.message : String(err) });
-      }
-    }
-    commit.run();
-    parentPort.postMessage({ id, results });
-  } catch (err) {
-    if (db.inTransaction) rollback.run();
-    parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
-  }
-});
-`;
-
 interface Pending {
   statements: readonly WriteStatement[];
   guard?: WriteGuard;
@@ -135,7 +35,7 @@ interface Pending {
 
 /** Starts a writer thread on the database file at `path`. */
 export function openSqliteWriter(path: string): SqliteWriter {
-  const thread = startSqliteThread(WORKER_SOURCE, path);
+  const thread = startSqliteThread('sqlite-writer-worker', path);
   const numbers = new Map<string, number>();
   let queue: Pending[] = [];
   let busy = false;

@@ -1,9 +1,9 @@
+import { PROJECT_ROLES } from '../../../core/access/roles.js';
 import { Type, type Static } from 'typebox';
 import { After, Const, CursorList, Deleted, IdParam, Limit, NullableInteger, StringEnum } from '../../../platform/schemas.js';
 import { ORG_ROLES } from '../users/schemas.js';
 
 export const INVITE_STATUSES = ['accepted', 'expired', 'pending'] as const;
-export const PROJECT_ROLES = ['member', 'owner'] as const;
 
 /** How long an invite can be accepted: 7 days. */
 export const INVITE_TTL_SECONDS = 7 * 24 * 3600;

@@ -1,3 +1,4 @@
+import { assertProjectActive, isProjectActive } from '../../../core/projects.js';
 import { writeAudit } from '../../../core/audit.js';
 import type { Principal } from '../../../core/keys/principal.js';
 import { type AppContext, type Executor, inTransaction } from '../../../core/context.js';
@@ -59,7 +60,7 @@ export class InvitesService {
       seen.add(p.id);
       const project = await findProject(db, p.id);
       if (!project) throw notFound('project', p.id, param);
-      if (project.status === 'archived') throw badRequest(`Project '${p.id}' is archived; users cannot be invited to it.`, param, 'project_archived');
+      assertProjectActive(project, param, `Project '${p.id}' is archived; users cannot be invited to it.`);
     }
   }
 
@@ -115,7 +116,7 @@ export class InvitesService {
       const projects = JSON.parse(invite.projects) as InviteProject[];
       for (const p of projects) {
         const project = await findProject(tx, p.id);
-        if (!project || project.status === 'archived') {
+        if (!project || !isProjectActive(project)) {
           throw badRequest(`Project '${p.id}' of this invite is no longer active; delete the invite and send a new one.`, 'invite_id', 'project_archived');
         }
       }

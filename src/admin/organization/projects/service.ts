@@ -1,3 +1,4 @@
+import { assertProjectActive, isProjectActive } from '../../../core/projects.js';
 import type { Principal } from '../../../core/keys/principal.js';
 import { writeAudit } from '../../../core/audit.js';
 import { type AppContext, type Executor, inTransaction } from '../../../core/context.js';
@@ -31,7 +32,7 @@ export async function requireProject(db: Executor, projectId: string): Promise<r
 /** Loads an active project: archived projects have nothing left to change. */
 export async function requireActiveProject(db: Executor, projectId: string): Promise<repo.ProjectRow> {
   const row = await requireProject(db, projectId);
-  if (row.status === 'archived') throw badRequest(`Project '${projectId}' is archived and cannot be modified.`, 'project_id', 'project_archived');
+  assertProjectActive(row);
   return row;
 }
 
@@ -79,7 +80,7 @@ export class ProjectsService {
     return inTransaction(this.ctx, async (tx) => {
       const row = await requireProject(tx, id);
       if (row.is_default) throw badRequest('The Default project cannot be modified.', 'project_id', 'default_project');
-      if (row.status === 'archived') throw badRequest(`Project '${id}' is archived and cannot be modified.`, 'project_id', 'project_archived');
+      assertProjectActive(row);
       const changes: Partial<repo.ProjectRow> = {};
       if (body.name != null) changes.name = body.name;
       if (body.external_key_id !== undefined) changes.external_key_id = body.external_key_id;
@@ -103,7 +104,7 @@ export class ProjectsService {
     return inTransaction(this.ctx, async (tx) => {
       const row = await requireProject(tx, id);
       if (row.is_default) throw badRequest('The Default project cannot be archived.', 'project_id', 'default_project');
-      if (row.status === 'archived') return toProject(row); // idempotent: nothing changes, nothing is logged
+      if (!isProjectActive(row)) return toProject(row); // idempotent: nothing changes, nothing is logged
       const changes = { status: 'archived' as const, archived_at: this.ctx.clock.now() };
       await repo.updateProject(tx, id, changes);
       await writeAudit(tx, this.ctx.clock, actor, {

@@ -1,4 +1,5 @@
-import type { InsertResult, Insertable, Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
+import { inserted } from '../../../platform/db/database.js';
 import type { RoleAssignmentTable, RoleTable } from '../../../platform/db/tables/access-control.js';
 import type { Executor } from '../../../core/context.js';
 import { pageBySeq, type PageRequest } from '../../../platform/pagination.js';
@@ -11,9 +12,6 @@ function rolesWithCreator(db: Executor) {
     .selectAll('r')
     .select(['u.name as creator_name', 'u.email as creator_email']);
 }
-
-/** Whether an `ON CONFLICT DO NOTHING` insert wrote its row (concurrent duplicates become a clean conflict). */
-export const inserted = (result: InsertResult | undefined): boolean => Number(result?.numInsertedOrUpdatedRows ?? 0) > 0;
 
 export type RoleRow = Awaited<ReturnType<ReturnType<typeof rolesWithCreator>['executeTakeFirstOrThrow']>>;
 export type AssignmentRow = Selectable<RoleAssignmentTable>;

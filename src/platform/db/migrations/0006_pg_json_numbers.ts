@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { isPostgres } from '../migration-helpers.js';
 
 /**
- * PostgreSQL: the SQL functions SQLite connections get from registerSqlFunctions (sqlite-reader.ts),
+ * PostgreSQL: the SQL functions SQLite connections get from registerSqlFunctions (sqlite-functions.ts),
  * so that the database writes result JSON with numbers exactly as JavaScript writes them.
  * - js_number(x): the JSON text of a double as JSON.stringify writes it. PostgreSQL writes the
  *   same shortest round-trip digits (extra_float_digits >= 1, which the connection sets), plainly

@@ -1,6 +1,6 @@
 import type { Executor } from '../../../../core/context.js';
 import { pageBySeq, type PageRequest } from '../../../../platform/pagination.js';
-import { inserted } from '../../roles/repository.js';
+import { inserted } from '../../../../platform/db/database.js';
 
 /** Members of a group with their organization profile. */
 function groupUsers(db: Executor, groupId: string) {

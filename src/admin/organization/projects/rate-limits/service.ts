@@ -4,7 +4,7 @@ import type { Principal } from '../../../../core/keys/principal.js';
 import { type AppContext, inTransaction } from '../../../../core/context.js';
 import { badRequest, notFound } from '../../../../platform/errors.js';
 import { IdPrefix } from '../../../../platform/ids.js';
-import { listEnvelope } from '../../../../platform/pagination.js';
+import { listEnvelope, pageArray } from '../../../../platform/pagination.js';
 import { auditProject, requireActiveProject, requireProject } from '../service.js';
 import { effectiveLimits } from '../../../../core/limits/effective.js';
 import * as repo from '../../../../core/limits/store.js';
@@ -31,19 +31,8 @@ export class ProjectRateLimitsService {
   async list(projectId: string, page: RateLimitPage) {
     await requireProject(this.ctx.db, projectId);
     const overrides = new Map((await repo.listOverrides(this.ctx.db, projectId)).map((r) => [r.model, r]));
-    const models = this.ctx.catalog.models;
-    const position = (id: string, param: 'after' | 'before') => {
-      const index = models.findIndex((m) => rateLimitId(m.id) === id);
-      if (index < 0) throw badRequest(`Invalid '${param}': no object with ID '${id}' in this list.`, param, 'invalid_cursor');
-      return index;
-    };
-    const start = page.after === undefined ? 0 : position(page.after, 'after') + 1;
-    const end = page.before === undefined ? models.length : position(page.before, 'before');
-    const window = models.slice(start, Math.max(start, end));
-    // With only `before`, the page is the one just before the cursor.
-    const backwards = page.before !== undefined && page.after === undefined;
-    const slice = backwards ? window.slice(Math.max(0, window.length - page.limit)) : window.slice(0, page.limit);
-    return listEnvelope(slice.map((m) => toRateLimit(m, overrides.get(m.id))), window.length > page.limit);
+    const { rows, hasMore } = pageArray(this.ctx.catalog.models, (m) => rateLimitId(m.id), page);
+    return listEnvelope(rows.map((m) => toRateLimit(m, overrides.get(m.id))), hasMore);
   }
 
   /**

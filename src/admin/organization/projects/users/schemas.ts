@@ -1,9 +1,10 @@
+import { PROJECT_ROLES as OFFICIAL_PROJECT_ROLES } from '../../../../core/access/roles.js';
 import { Type, type Static } from 'typebox';
 import { After, Const, CursorList, Deleted, IdParam, Limit, NullableString, StringEnum } from '../../../../platform/schemas.js';
 import { ProjectIdParams } from '../schemas.js';
 
 /** `viewer` is an orgplane extension: a read-only project member (no model requests); see docs/gateway.md. */
-export const PROJECT_ROLES = ['owner', 'member', 'viewer'] as const;
+export const PROJECT_ROLES = [...OFFICIAL_PROJECT_ROLES, 'viewer'] as const;
 
 export const ProjectUser = Type.Object({
   object: Const('organization.project.user'),
