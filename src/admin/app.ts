@@ -104,7 +104,7 @@ export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): 
       if (live) {
         // A change made here is in this replica's key and limit tables before its answer goes out.
         v1.addHook('onSend', async (request, _reply, payload) => {
-          if (request.method !== 'GET') await live.refreshNow();
+          if (request.method !== 'GET') await live.refreshIfChanged();
           return payload;
         });
       }

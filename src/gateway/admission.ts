@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { CatalogModel } from '../core/catalog/index.js';
 import type { BucketDemand, Buckets, TakeResult } from '../core/limits/buckets.js';
 import type { LimitsTable, RateLimitField } from '../core/limits/effective.js';
@@ -21,6 +22,12 @@ export interface AdmissionRequest {
   audioBytes: number;
   /** Response headers every answer to this request carries (checks add theirs). */
   headers: Record<string, string>;
+  /** A check that changes `body` sets this: the body is then sent re-serialised, not as it came. */
+  bodyChanged: boolean;
+  /** Whether a response ID this request creates is remembered (a check may forbid it, e.g. zero data retention). */
+  keepResponseId: boolean;
+  /** The client's connection (a TLS socket when orgplane serves HTTPS: client certificates). */
+  socket: Socket;
 }
 
 /** How the request ended, for checks that reserved something at admission. */

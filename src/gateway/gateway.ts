@@ -25,6 +25,8 @@ export interface GatewayOptions {
   checks: AdmissionCheck[];
   /** The access log: one line per request. */
   log: FastifyBaseLogger;
+  /** Whether a project may see a model in `GET /v1/models` (policies; default: every served model). */
+  modelVisible?: (projectId: string, modelId: string) => boolean;
   random?: () => number;
 }
 
@@ -37,6 +39,21 @@ export interface ModelCall {
   accept: string | undefined;
   raw: Buffer;
   res: ServerResponse;
+}
+
+/** What forwarding needs to know about an admitted request. */
+interface Forwarding {
+  body: Record<string, any> | undefined;
+  boundary: string | null;
+  model: CatalogModel;
+  targets: readonly RouteTarget[];
+  /** Usage was asked for on the client's behalf: the usage chunk is removed from the stream. */
+  strip: boolean;
+  stream: boolean;
+  /** An admission check changed the body. */
+  rewrite: boolean;
+  /** Remember a created response's ID (for GET/DELETE and previous_response_id). */
+  keep: boolean;
 }
 
 /** One attempt's answer, or why there was none. */
@@ -67,11 +84,12 @@ export class Gateway {
     return this.o.routes;
   }
 
-  /** Catalog models with a route (what `GET /v1/models` lists). */
-  servedModels(): CatalogModel[] {
+  /** Catalog models with a route that the project may see (what `GET /v1/models` lists). */
+  servedModels(projectId: string): CatalogModel[] {
     const routes = this.o.routes;
     if (!routes) return [];
-    return this.o.catalog.models.filter((m) => routes.models.has(m.id) || routes.models.has('*'));
+    const visible = this.o.modelVisible;
+    return this.o.catalog.models.filter((m) => (routes.models.has(m.id) || routes.models.has('*')) && (!visible || visible(projectId, m.id)));
   }
 
   /** The catalog model and its route, or 404 `model_not_found`. */
@@ -142,6 +160,9 @@ export class Gateway {
       images: c.endpoint.path.startsWith('/images/') ? Math.max(1, num(body?.n ?? fields.n)) : 0,
       audioBytes: c.endpoint.body === 'multipart' && c.endpoint.path.startsWith('/audio/') ? c.raw.length : 0,
       headers,
+      bodyChanged: false,
+      keepResponseId: true,
+      socket: c.res.socket!,
     };
     const admitted = await admit(this.o.checks, admission);
 
@@ -155,7 +176,7 @@ export class Gateway {
     c.res.on('close', onClose);
     let outcome: { status: number; upstream: string; usage: TrafficUsage | null } = { status: 0, upstream: '-', usage: null };
     try {
-      outcome = await this.forward(c, { body, boundary, model, targets, strip, stream }, headers, ac.signal);
+      outcome = await this.forward(c, { body, boundary, model, targets, strip, stream, rewrite: admission.bodyChanged, keep: admission.keepResponseId }, headers, ac.signal);
     } finally {
       c.res.off('close', onClose);
       const succeeded = outcome.status >= 200 && outcome.status < 300;
@@ -178,7 +199,7 @@ export class Gateway {
   /** Sends the request to each target in turn until one answers (falling back only before any byte reached the client), and relays the answer. */
   private async forward(
     c: ModelCall,
-    r: { body: Record<string, any> | undefined; boundary: string | null; model: CatalogModel; targets: readonly RouteTarget[]; strip: boolean; stream: boolean },
+    r: Forwarding,
     headers: Record<string, string>,
     signal: AbortSignal,
   ): Promise<{ status: number; upstream: string; usage: TrafficUsage | null }> {
@@ -247,7 +268,7 @@ export class Gateway {
         json = null;
       }
     }
-    if (c.endpoint.path === '/responses' && json && typeof json.id === 'string' && json.store !== false && r.body?.store !== false) {
+    if (c.endpoint.path === '/responses' && r.keep && json && typeof json.id === 'string' && json.store !== false && r.body?.store !== false) {
       this.o.owners.remember(json.id, c.key.principal.projectId!, upstream);
     }
     const usage = await c.endpoint.usage({ body: r.body, fields: {}, json });
@@ -257,7 +278,7 @@ export class Gateway {
   /** Relays an event stream chunk by chunk; the usage is the stream's report, or an estimate if it ended without one. */
   private async relay(
     c: ModelCall,
-    r: { body: Record<string, any> | undefined; strip: boolean },
+    r: Forwarding,
     attempt: Attempt,
     out: Record<string, string>,
     signal: AbortSignal,
@@ -282,7 +303,7 @@ export class Gateway {
       // Client gone (the upstream request was aborted) or upstream cut off.
     }
     if (!c.res.writableEnded) c.res.end();
-    if (c.endpoint.path === '/responses' && relay?.responseId && r.body?.store !== false) this.o.owners.remember(relay.responseId, c.key.principal.projectId!, attempt.target.upstream.name);
+    if (c.endpoint.path === '/responses' && r.keep && relay?.responseId && r.body?.store !== false) this.o.owners.remember(relay.responseId, c.key.principal.projectId!, attempt.target.upstream.name);
     if (!relay) return complete ? await c.endpoint.usage({ body: r.body, fields: {}, json: null }) : null;
     return relay.usage ?? (await estimatedCompletionUsage(r.body, relay.text));
   }
@@ -334,10 +355,10 @@ export function missingPermission(permission: string, projectId: string): ApiErr
 }
 
 /** The body for one target: as the client sent it unless the model is renamed there or usage must be asked for. */
-function payload(c: ModelCall, r: { body: Record<string, any> | undefined; boundary: string | null; strip: boolean }, target: RouteTarget): Buffer {
+function payload(c: ModelCall, r: Forwarding, target: RouteTarget): Buffer {
   const rename = target.model !== '' && target.upstream.azureApiVersion === null ? target.model : null;
   if (r.body) {
-    if (!rename && !r.strip) return c.raw;
+    if (!rename && !r.strip && !r.rewrite) return c.raw;
     const next = { ...r.body };
     if (rename) next.model = rename;
     if (r.strip) next.stream_options = { ...(r.body.stream_options ?? {}), include_usage: true };

@@ -24,6 +24,8 @@ export interface DataPlaneOptions {
   bodyLimit?: number;
   /** Checks that run after the rate limits (policies). */
   extraChecks?: AdmissionCheck[];
+  /** Whether a project may see a model in `GET /v1/models` (policies). */
+  modelVisible?: (projectId: string, modelId: string) => boolean;
   random?: () => number;
 }
 
@@ -47,7 +49,7 @@ export class DataPlane {
     this.buckets = o.redisUrl ? new RedisBuckets(o.redisUrl, o.redisPrefix) : new MemoryBuckets(() => ctx.clock.nowMs());
     this.checks = [new RateLimitCheck(live.limits, this.buckets), ...(o.extraChecks ?? [])];
     this.gateway = new Gateway({
-      catalog: ctx.catalog, clock: ctx.clock, keys: live.keys, recorder: this.recorder, owners: this.owners, routes: o.routes, checks: this.checks, log, random: o.random,
+      catalog: ctx.catalog, clock: ctx.clock, keys: live.keys, recorder: this.recorder, owners: this.owners, routes: o.routes, checks: this.checks, log, random: o.random, modelVisible: o.modelVisible,
     });
   }
 

@@ -98,13 +98,15 @@ export async function gatewayRoutes(app: FastifyInstance, o: GatewayRoutesOption
   }
 
   app.get('/models', { schema: { hide: true } }, async (request) => {
-    requirePermission(keyOf(request), MODEL_READ);
-    return { object: 'list', data: gateway.servedModels().map(modelObject) };
+    const key = keyOf(request);
+    requirePermission(key, MODEL_READ);
+    return { object: 'list', data: gateway.servedModels(key.principal.projectId!).map(modelObject) };
   });
   app.get<{ Params: { model: string } }>('/models/:model', { schema: { hide: true } }, async (request) => {
-    requirePermission(keyOf(request), MODEL_READ);
+    const key = keyOf(request);
+    requirePermission(key, MODEL_READ);
     const id = request.params.model;
-    const model = gateway.servedModels().find((m) => m.id === id);
+    const model = gateway.servedModels(key.principal.projectId!).find((m) => m.id === id);
     if (!model) throw modelNotFound(id);
     return modelObject(model);
   });

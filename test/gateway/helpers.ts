@@ -6,7 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
 import { loadRoutes, type Routes } from '../../src/gateway/upstreams.js';
 import { createProject, seedUser } from '../helpers/fixtures.js';
-import type { TestServer } from '../helpers/harness.js';
+import { type TestServer, PG_URL } from '../helpers/harness.js';
+import { compose, type ComposeOptions } from '../../src/compose.js';
+import { openDatabase } from '../../src/platform/db/database.js';
 
 /** Writes a routes file (YAML) and loads it as orgplane does at start, with these environment variables. */
 export function routesFrom(yaml: string, env: Record<string, string> = {}): Routes {
@@ -55,4 +57,12 @@ export async function usageTotals(s: TestServer, kind: string, projectId: string
     }
   }
   return totals;
+}
+
+/** A second orgplane instance (a replica) on the same database as `s`, with its own in-memory tables. */
+export async function startReplica(s: TestServer, gateway: ComposeOptions['gateway']) {
+  const database = s.dialect === 'sqlite' ? await openDatabase(s.databaseUrl) : await openDatabase(PG_URL, { pgSchema: s.database.schema });
+  const { admin: app, live } = await compose({ database, clock: s.clock, catalog: s.ctx.catalog, live: { url: PG_URL }, gateway, onClose: () => database.close() });
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, live: live!, baseUrl, close: () => app.close() };
 }

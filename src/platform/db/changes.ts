@@ -17,6 +17,21 @@ export interface ChangeFeedOptions {
   pollMs?: number;
 }
 
+export type ChangeVersions = Record<ChangeName, number>;
+
+/** The current version of each change (it moves whenever a change is committed; it may move without one). */
+export async function readChangeVersions(database: Database): Promise<ChangeVersions> {
+  if (database.dialect === 'sqlite') {
+    const rows = await database.db.selectFrom('change_versions').select(['name', 'version']).execute();
+    const byName = new Map(rows.map((r) => [r.name, Number(r.version)]));
+    return { access: byName.get('access') ?? 0, limits: byName.get('limits') ?? 0 };
+  }
+  const { rows } = await sql<{ access: number; limits: number }>`select
+    (select case when is_called then last_value else 0 end from orgplane_access_changes) as access,
+    (select case when is_called then last_value else 0 end from orgplane_limits_changes) as limits`.execute(database.db);
+  return { access: Number(rows[0].access), limits: Number(rows[0].limits) };
+}
+
 /**
  * Calls `onChange` with the names of the changes committed since the last call, by any process
  * on this database: on SQLite by polling the version row each change's triggers bump, on
@@ -25,18 +40,14 @@ export interface ChangeFeedOptions {
  */
 export async function watchChanges(database: Database, options: ChangeFeedOptions, onChange: (names: readonly ChangeName[]) => void): Promise<ChangeFeed> {
   if (database.dialect === 'sqlite') {
-    const read = async () => {
-      const rows = await database.db.selectFrom('change_versions').select(['name', 'version']).execute();
-      return new Map(rows.map((r) => [r.name, Number(r.version)]));
-    };
-    let last = await read();
+    let last = await readChangeVersions(database);
     let busy = false;
     const timer = setInterval(() => {
       if (busy) return;
       busy = true;
-      read().then(
+      readChangeVersions(database).then(
         (now) => {
-          const changed = NAMES.filter((n) => now.get(n) !== last.get(n));
+          const changed = NAMES.filter((n) => now[n] !== last[n]);
           last = now;
           if (changed.length > 0) onChange(changed);
         },

@@ -7,6 +7,7 @@ import * as usageDayVersions from './0005_usage_day_versions.js';
 import * as pgJsonNumbers from './0006_pg_json_numbers.js';
 import * as gateway from './0007_gateway.js';
 import * as consoleSessions from './0008_console_sessions.js';
+import * as changeSequences from './0009_change_sequences.js';
 
 /**
  * All schema migrations, in order. Names sort lexically; append new ones with the next number.
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006_pg_json_numbers': pgJsonNumbers,
   '0007_gateway': gateway,
   '0008_console_sessions': consoleSessions,
+  '0009_change_sequences': changeSequences,
 };
