@@ -1,4 +1,4 @@
-import { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl } from './platform/db/database.js';
+import { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl, redactDatabaseUrl } from './platform/db/database.js';
 import { isAdminKeyFormat } from './platform/key-crypto.js';
 
 /** Runtime configuration, read once from the environment. Documented in the README. */
@@ -15,6 +15,10 @@ export interface Config {
   modelCatalogPath: string | undefined;
   /** Memory the usage and costs results kept between requests may take, in bytes (0: none kept). */
   usageCacheBytes: number;
+  /** Bearer token GET /metrics requires; none: open. */
+  metricsToken: string | undefined;
+  /** SIGTERM: how long readiness fails before the server stops accepting connections. */
+  drainDelayMs: number;
   /** How long a web console session lasts from sign-in, in seconds. */
   consoleSessionSeconds: number;
   /** Redis (shared rate-limit counters across replicas); unset: counted in memory. */
@@ -51,8 +55,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: int(env, 'ORGPLANE_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
     modelCatalogPath: env.ORGPLANE_MODEL_CATALOG || undefined,
     usageCacheBytes: int(env, 'ORGPLANE_USAGE_CACHE_MB', 256, 0, 1024 * 1024) * 1024 * 1024,
+    metricsToken: env.ORGPLANE_METRICS_TOKEN || undefined,
+    drainDelayMs: int(env, 'ORGPLANE_DRAIN_DELAY_MS', 2000, 0, 10 * 60 * 1000),
     consoleSessionSeconds: int(env, 'ORGPLANE_CONSOLE_SESSION_HOURS', 8, 1, 24 * 30) * 3600,
     redisUrl: env.REDIS_URL || undefined,
     gatewayBodyLimit: int(env, 'ORGPLANE_GATEWAY_BODY_LIMIT', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  };
+}
+
+/** Hides a URL's password. */
+function redactUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = 'REDACTED';
+    return parsed.toString();
+  } catch {
+    return 'REDACTED (not a URL)';
+  }
+}
+
+/** The effective configuration with its secrets redacted (`orgplane serve --print-config`). */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    databaseUrl: redactDatabaseUrl(config.databaseUrl),
+    redisUrl: redactUrl(config.redisUrl),
+    bootstrapAdminKey: config.bootstrapAdminKey === undefined ? undefined : 'REDACTED',
+    metricsToken: config.metricsToken === undefined ? undefined : 'REDACTED',
   };
 }

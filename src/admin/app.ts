@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import qs from 'qs';
 import cookie from '@fastify/cookie';
 import { consolePlugin } from '../console/plugin.js';
@@ -11,6 +11,8 @@ import type { Core } from '../core/index.js';
 import { installErrorHandlers } from '../platform/errors.js';
 import { acceptJsonOnly } from '../platform/http.js';
 import { validatorCompiler } from '../platform/validation.js';
+import { installHealthRoutes, Readiness } from '../platform/health.js';
+import { installObservability } from '../platform/observability.js';
 import type { App } from './app-type.js';
 import { requirePermission } from './access.js';
 import { requireAdminKey } from './auth.js';
@@ -23,6 +25,10 @@ export type { App } from './app-type.js';
 export interface AdminAppOptions {
   logger?: boolean | object;
   bodyLimit?: number;
+  /** What /readyz checks (and whether the server is draining); none: ready while serving. */
+  readiness?: Readiness;
+  /** Bearer token GET /metrics requires (ORGPLANE_METRICS_TOKEN); none: open. */
+  metricsToken?: string;
   /** The web console (default: served, sessions lasting 8 hours); false: not served. */
   console?: ConsoleOptions | false;
   /** The in-memory key and limit tables: keys are then resolved from memory, not the database. */
@@ -54,6 +60,8 @@ export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): 
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // One access-log line per request, written by installObservability.
+    logController: new LogController({ disableRequestLogging: true }),
     // 122 random bits per request; randomUUID draws from a pooled CSPRNG buffer, so it is cheap.
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
     routerOptions: { querystringParser: parseQuery, ignoreTrailingSlash: true },
@@ -87,7 +95,8 @@ export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): 
   const sessions = options.console === false ? undefined : new ConsoleSessions(core, { ttlSeconds: options.console?.sessionTtlSeconds ?? 8 * 3600 });
   if (sessions) await app.register(consolePlugin, { sessions, assetsDir: options.console ? options.console.assetsDir : undefined });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  installObservability(app as unknown as FastifyInstance, { metrics: core.metrics, metricsToken: options.metricsToken });
+  installHealthRoutes(app as unknown as FastifyInstance, options.readiness ?? new Readiness());
 
   await app.register(
     async (v1) => {

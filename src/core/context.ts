@@ -3,6 +3,7 @@ import type { Database, Executor } from '../platform/db/database.js';
 import { lockOrganization } from '../platform/db/locks.js';
 import type { DB } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
+import type { Metrics } from '../platform/metrics.js';
 import type { ModelCatalog } from './catalog/index.js';
 
 export type { Executor };
@@ -15,6 +16,8 @@ export interface AppContext {
   clock: Clock;
   /** The model catalog (kinds, default rate limits, prices). */
   catalog: ModelCatalog;
+  /** The process's metrics: whatever records one finds it here. */
+  metrics: Metrics;
 }
 
 /**

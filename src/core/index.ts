@@ -1,5 +1,6 @@
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/database.js';
+import { Metrics } from '../platform/metrics.js';
 import { AccessService } from './access/service.js';
 import type { ModelCatalog } from './catalog/index.js';
 import type { AppContext } from './context.js';
@@ -34,12 +35,16 @@ export interface CoreOptions {
   usageCacheBytes?: number;
   /** The spend counter replicas share (default: one in this process's memory). */
   spendCounter?: SpendCounter;
+  /** The process's metrics (built in main.ts); default: a registry of its own, without process metrics. */
+  metrics?: Metrics;
 }
 
 export function createCore(options: CoreOptions): Core {
   const { database, clock, catalog } = options;
   // One context object, which every service reads its clock and catalog from (at use time).
-  const core = { database, db: database.db, clock, catalog } as Core;
+  const metrics = options.metrics ?? new Metrics({ process: false });
+  metrics.watchDatabase(() => database.stats());
+  const core = { database, db: database.db, clock, catalog, metrics } as Core;
   core.keys = new KeyService(core);
   core.access = new AccessService(core);
   core.usage = createUsage(core, options.usageCacheBytes);

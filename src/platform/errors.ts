@@ -119,18 +119,18 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ApiError) {
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');
-      else request.log.info({ status: error.status, code: error.code, param: error.param }, error.message);
+      else request.log.debug({ status: error.status, code: error.code, param: error.param }, error.message);
       return reply.status(error.status).send(error.toBody());
     }
     if (isUniqueViolation(error)) {
       // A concurrent request created the same thing first: a conflict, not a server error.
       const conflictError = conflict('The request conflicts with an object that already exists; it may have been created concurrently.');
-      request.log.info({ status: 409 }, conflictError.message);
+      request.log.debug({ status: 409 }, conflictError.message);
       return reply.status(409).send(conflictError.toBody());
     }
     const status = (error as FastifyError).statusCode ?? 500;
     if (status < 500) {
-      request.log.info({ status, code: (error as FastifyError).code }, error.message);
+      request.log.debug({ status, code: (error as FastifyError).code }, error.message);
       const code = (error as FastifyError).code;
       let message = error.message;
       if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {

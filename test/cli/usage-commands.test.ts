@@ -10,9 +10,9 @@ import { assertSpec } from '../helpers/spec.js';
 const T = Date.UTC(2025, 11, 30, 9) / 1000;
 const DAY_START = T - (T % 86400);
 
-/** Runs one of orgplane's commands on the test server's database. */
-function command(s: TestServer, script: string, args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${script}`, ...args], {
+/** Runs an orgplane command on the test server's database. */
+function command(s: TestServer, args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/orgplane.ts', ...args], {
     env: { ...process.env, DATABASE_URL: s.databaseUrl, LOG_LEVEL: 'warn' },
     encoding: 'utf8',
   });
@@ -36,10 +36,10 @@ forEachDialect('usage commands', (server) => {
     ];
     try {
       writeFileSync(file, `${records.map((r) => JSON.stringify(r)).join('\n')}\n\n`);
-      const first = command(s, 'import-usage.ts', [file, '--batch', '2']);
+      const first = command(s, ['usage', 'import', file, '--batch', '2']);
       assert.equal(first.status, 0, first.stderr);
       assert.match(first.stderr, /3 accepted, 0 duplicates/);
-      const again = command(s, 'import-usage.ts', [file]);
+      const again = command(s, ['usage', 'import', file]);
       assert.equal(again.status, 0, again.stderr);
       assert.match(again.stderr, /0 accepted, 3 duplicates/);
 
@@ -54,11 +54,11 @@ forEachDialect('usage commands', (server) => {
       // A bad line stops the import before anything of its batch is stored, and names the line.
       const stored = await count(s, 'usage_records');
       writeFileSync(file, `${JSON.stringify({ ...records[0], id: 'imp-4' })}\n${JSON.stringify({ ...records[0], id: 'imp-5', model: undefined })}\n`);
-      const bad = command(s, 'import-usage.ts', [file]);
+      const bad = command(s, ['usage', 'import', file]);
       assert.equal(bad.status, 1);
       assert.match(bad.stderr, /line 2: .*\(model\)/);
       writeFileSync(file, `${JSON.stringify({ ...records[0], id: 'imp-6' })}\n{"kind": \n`);
-      const garbled = command(s, 'import-usage.ts', [file]);
+      const garbled = command(s, ['usage', 'import', file]);
       assert.equal(garbled.status, 1);
       assert.match(garbled.stderr, /line 2: not valid JSON/);
       assert.equal(await count(s, 'usage_records'), stored);
@@ -71,7 +71,19 @@ forEachDialect('usage commands', (server) => {
     const s = server();
     const projects = await count(s, 'projects');
     const records = await count(s, 'usage_records');
-    const demo = command(s, 'demo-usage.ts', ['--days', '2', '--records', '3000', '--projects', '2', '--users', '3', '--keys', '4', '--seed', '5']);
+    const args = ['usage', 'demo', '--days', '2', '--records', '3000', '--projects', '2', '--users', '3', '--keys', '4', '--seed', '5'];
+    // --help describes the command and writes nothing.
+    const help = command(s, [...args, '--help']);
+    assert.equal(help.status, 0, help.stderr);
+    assert.equal(await count(s, 'usage_records'), records);
+    // The database already holds usage (the import above): refused without --force, nothing written.
+    assert.ok(records > 0);
+    const refused = command(s, args);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /already holds usage records.*--force/);
+    assert.equal(await count(s, 'projects'), projects);
+    assert.equal(await count(s, 'usage_records'), records);
+    const demo = command(s, [...args, '--force']);
     assert.equal(demo.status, 0, demo.stderr);
     assert.match(demo.stderr, /created 2 projects, 3 users, 4 API keys/);
     const ingested = Number(/(\d+) records ingested \(100%\)/.exec(demo.stderr)?.[1]);

@@ -31,10 +31,10 @@ forEachDialect('usage ingestion', (server) => {
     const records = [completion(s, 'r-1'), completion(s, 'r-2', { input_tokens: 20 }), completion(s, 'r-3', { timestamp: T + 61 })];
     const res = await s.post(PATH, { records });
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body, { object: 'organization.usage.ingestion', accepted: 3, duplicates: 0 });
+    assert.deepEqual(res.body, { object: 'organization.usage.ingestion', accepted: 3, duplicates: 0, unpriced: 0 });
     assert.deepEqual(await stored(s), [3, 2, 2]);
     const retry = await s.post(PATH, { records: [...records, completion(s, 'r-4')] });
-    assert.deepEqual(retry.body, { object: 'organization.usage.ingestion', accepted: 1, duplicates: 3 });
+    assert.deepEqual(retry.body, { object: 'organization.usage.ingestion', accepted: 1, duplicates: 3, unpriced: 0 });
     const total = await dayTotal(s);
     assert.equal(total.input_tokens, 50);
     assert.equal(total.num_model_requests, 4);
@@ -110,7 +110,7 @@ forEachDialect('usage ingestion', (server) => {
     const records = Array.from({ length: 3000 }, (_, i) => completion(s, `big-${i}`, { timestamp: T + i, input_tokens: 1, output_tokens: 1 }));
     const res = await s.post(PATH, { records });
     assert.equal(res.status, 200, JSON.stringify(res.body).slice(0, 300));
-    assert.deepEqual(res.body, { object: 'organization.usage.ingestion', accepted: 3000, duplicates: 0 });
+    assert.deepEqual(res.body, { object: 'organization.usage.ingestion', accepted: 3000, duplicates: 0, unpriced: 0 });
     const minutes = await s.get(`/v1/organization/usage/completions?start_time=${T}&end_time=${T + 3000}&bucket_width=1m&limit=60`);
     assertSpec('usage-completions', minutes.body);
     assert.equal(minutes.body.data.length, 50);
@@ -123,7 +123,7 @@ forEachDialect('usage ingestion', (server) => {
     await assert.rejects(records.validate([completion(s, 'x'), { kind: 'embeddings', id: 'y', timestamp: T, project_id: 'p' }]), (err: unknown) =>
       err instanceof ApiError && err.status === 400 && err.param === 'records[1].model');
     const parsed = await records.validate([{ kind: 'moderations', id: 'svc-1', timestamp: T, project_id: s.boot.defaultProjectId, model: 'omni-moderation-latest', input_tokens: 9 }]);
-    assert.deepEqual(await ingestion.record(parsed), { object: 'organization.usage.ingestion', accepted: 1, duplicates: 0 });
+    assert.deepEqual(await ingestion.record(parsed), { object: 'organization.usage.ingestion', accepted: 1, duplicates: 0, unpriced: 0, unpricedModels: [] });
     const res = await s.get(`/v1/organization/usage/moderations?start_time=${T - (T % 86400)}&limit=1`);
     assertSpec('usage-moderations', res.body);
     assert.equal(res.body.data[0].results[0].input_tokens, 9);

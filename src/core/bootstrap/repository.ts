@@ -20,3 +20,10 @@ export async function insertOrganization(db: Executor, o: NewOrganization): Prom
   }).execute();
   await db.insertInto('project_users').values({ project_id: o.defaultProject.id, user_id: o.owner.id, role: 'owner', added_at: o.now }).execute();
 }
+
+/** An organization owner: the one with this email, or the earliest added. */
+export async function findOwner(db: Executor, email?: string): Promise<{ id: string; email: string } | undefined> {
+  let query = db.selectFrom('users').select(['id', 'email']).where('role', '=', 'owner');
+  if (email !== undefined) query = query.where('email', '=', email);
+  return query.orderBy('added_at').orderBy('id').limit(1).executeTakeFirst();
+}

@@ -1,3 +1,4 @@
+import { writeAudit } from '../audit.js';
 import { issueKey } from '../keys/index.js';
 import { type AppContext, inTransaction } from '../../core/context.js';
 import { newId } from '../../platform/ids.js';
@@ -55,4 +56,24 @@ export async function configuredKeyProblem(core: Core, adminKey: string): Promis
   const resolved = await core.keys.resolve(adminKey);
   if (resolved && resolved.principal.kind === 'admin') return undefined;
   return 'ORGPLANE_ADMIN_KEY is not an admin key of the organization already in this database (it was bootstrapped with another key, or the key was deleted or has expired). Unset ORGPLANE_ADMIN_KEY, or set it to a live admin key of that organization.';
+}
+
+/**
+ * Recovery (`orgplane admin-key create`): a new admin key owned by an organization owner — the one
+ * with `ownerEmail`, or the earliest — audited as `api_key.created` with no actor (it comes from the
+ * command line, not through the API).
+ */
+export async function createRecoveryAdminKey(ctx: AppContext, opts: { name: string; ownerEmail?: string }): Promise<{ id: string; value: string; ownerEmail: string }> {
+  return inTransaction(ctx, async (tx) => {
+    const owner = await repo.findOwner(tx, opts.ownerEmail);
+    if (!owner) {
+      throw new Error(opts.ownerEmail ? `no organization owner has the email ${opts.ownerEmail}` : 'the organization has no owner (is the database bootstrapped?)');
+    }
+    const now = ctx.clock.now();
+    const { row, value } = await issueKey(tx, {
+      kind: 'admin', name: opts.name, projectId: null, ownerType: 'user', ownerId: owner.id, expiresAt: null, createdAt: now,
+    });
+    await writeAudit(tx, ctx.clock, null, { type: 'api_key.created', resourceId: row.id, details: { id: row.id, data: { scopes: ['api.management.read', 'api.management.write'] } } });
+    return { id: row.id, value, ownerEmail: owner.email };
+  });
 }

@@ -7,7 +7,7 @@ import { UsageStore } from './store.js';
 
 export { UsageIngestion } from './ingestion.js';
 export { UsageQueries, type BucketRange, type CostsQuestion, type UsageQuestion } from './queries.js';
-export { RecordValidator, type IngestRecord, type IngestResult } from './records.js';
+export { RecordValidator, type IngestOutcome, type IngestRecord, type IngestResult } from './records.js';
 
 /** Usage: the one ingestion service, the queries of the usage and costs endpoints, and the check of untrusted records. */
 export interface Usage {

@@ -2,8 +2,8 @@ import { ApiError, badRequest } from '../../platform/errors.js';
 import { yieldToEventLoop } from '../../platform/yield.js';
 import type { AppContext } from '../context.js';
 import { COUNTERS, type Counter, KINDS, USAGE_KINDS } from './kinds.js';
-import { type Counters, type LinePlan, pricePlan } from './pricing.js';
-import type { IngestRecord, IngestResult } from './records.js';
+import { type Counters, isPriced, type LinePlan, pricePlan } from './pricing.js';
+import type { IngestOutcome, IngestRecord } from './records.js';
 import { Rollup } from './rollup.js';
 import type { RollupTable, UsageStore } from './store.js';
 import { SEP, TupleNumbers } from './tuple-numbers.js';
@@ -35,6 +35,8 @@ interface TuplePlan {
   projectDim: number;
   /** The lines its records may be billed on, with their cost items (per key and per project). */
   lines: Array<{ price: LinePlan; item: number; projectItem: number }>;
+  /** The catalog has no price for the tuple's usage (stored at $0): its model, or kind for tools. */
+  unpriced: string | undefined;
 }
 
 /** The key of a record's dimension tuple: the columns of DIM_COLUMNS (store.ts) joined by SEP. */
@@ -72,8 +74,26 @@ export class UsageIngestion {
    * called when the batch's turn comes: batches waiting for their turn then hold only what the
    * function keeps (a request body's bytes, say), not thousands of parsed records.
    */
-  record(records: IngestRecord[] | (() => Promise<IngestRecord[]>)): Promise<IngestResult> {
+  record(records: IngestRecord[] | (() => Promise<IngestRecord[]>)): Promise<IngestOutcome> {
     return this.ingestLoaded(Array.isArray(records) ? async () => records : records);
+  }
+
+  /** Stores a batch (see store) and records it in the metrics: stored or rejected, records, unpriced, lag. */
+  private async ingestLoaded(load: () => Promise<IngestRecord[]>): Promise<IngestOutcome> {
+    const { metrics } = this.ctx;
+    try {
+      const result = await this.storeBatch(load);
+      metrics.ingestBatches.inc({ outcome: 'stored' });
+      metrics.ingestRecords.inc({ result: 'accepted' }, result.accepted);
+      metrics.ingestRecords.inc({ result: 'duplicate' }, result.duplicates);
+      metrics.ingestUnpriced.inc(result.unpriced);
+      if (result.newest !== undefined) metrics.ingestLag.observe(Math.max(0, this.ctx.clock.now() - result.newest));
+      const { newest: _, ...outcome } = result;
+      return outcome;
+    } catch (err) {
+      metrics.ingestBatches.inc({ outcome: 'rejected' });
+      throw err;
+    }
   }
 
   /**
@@ -82,7 +102,7 @@ export class UsageIngestion {
    * stored, nothing is written and the batch is written again without those records). The records
    * are not kept while the writer works.
    */
-  private async ingestLoaded(load: () => Promise<IngestRecord[]>): Promise<IngestResult> {
+  private async storeBatch(load: () => Promise<IngestRecord[]>): Promise<IngestOutcome & { newest?: number }> {
     let fresh: Set<string> | undefined;
     for (;;) {
       const { written } = await this.inTurn(async () => {
@@ -115,11 +135,16 @@ export class UsageIngestion {
   /** Rolls up the records (those in `fresh`, or all) and hands their statements to the writer; `written` settles when they are written. */
   private async write(records: IngestRecord[], plans: TuplePlan[], fresh: Set<string> | undefined) {
     const ids = fresh === undefined ? records.map((r) => r.id) : records.filter((r) => fresh.has(r.id)).map((r) => r.id);
-    const result: IngestResult = { object: 'organization.usage.ingestion', accepted: ids.length, duplicates: records.length - ids.length };
+    const result: IngestOutcome & { newest?: number } = {
+      object: 'organization.usage.ingestion', accepted: ids.length, duplicates: records.length - ids.length, unpriced: 0, unpricedModels: [],
+    };
     if (ids.length === 0) return { written: Promise.resolve({ result, outcome: { committed: true, returned: [] as unknown[][] } }) };
     const { store } = this;
     const guarded = store.recordStatements(ids, this.ctx.clock.now());
     const r = await this.rollUp(records, plans, fresh);
+    result.unpriced = r.unpriced;
+    result.unpricedModels = [...r.unpricedModels];
+    result.newest = r.newest;
     const statements = [...guarded];
     const usage: Array<[RollupTable, Rollup]> = [
       ['usage_1m', r.minute], ['usage_1h', r.hour], ['usage_1d', r.day], ['usage_projects_1h', r.projectHour], ['usage_projects_1d', r.projectDay],
@@ -211,7 +236,8 @@ export class UsageIngestion {
         itemTuples.set(projectItemKey, projectItem);
         return { price, itemKey, projectItemKey };
       });
-      drafts.push({ kind: KIND_INDEX.get(r.kind)!, key, projectKey, lines });
+      const priced = isPriced({ kind: r.kind, model: r.model ?? '', batch: r.batch === true, size: r.size ?? '' }, this.ctx.catalog);
+      drafts.push({ kind: KIND_INDEX.get(r.kind)!, key, projectKey, lines, unpriced: priced ? undefined : (r.model ?? r.kind) });
     }
     await dims.number(dimTuples);
     await items.number(itemTuples);
@@ -227,6 +253,7 @@ export class UsageIngestion {
         dim: dimIds.get(d.key)!,
         projectDim: dimIds.get(d.projectKey)!,
         lines: d.lines.map((l) => ({ price: l.price, item: itemIds.get(l.itemKey)!, projectItem: itemIds.get(l.projectItemKey)! })),
+        unpriced: d.unpriced,
       };
       this.plans.set(d.key, plan);
       this.plansByDim.set(plan.dim, plan);
@@ -247,6 +274,8 @@ export class UsageIngestion {
       projectHour: new Rollup(HOUR, width), projectDay: new Rollup(DAY, width),
       // Cost rows: amount and quantity.
       costs: new Rollup(DAY, 2), projectCosts: new Rollup(DAY, 2),
+      /** Records the catalog has no price for, their models, and the newest record's timestamp. */
+      unpriced: 0, unpricedModels: new Set<string>(), newest: 0,
     };
     // Scratch space, reused from record to record: the counters in storage order.
     const values = new Array<number>(COUNTERS.length).fill(0);
@@ -259,6 +288,11 @@ export class UsageIngestion {
       const n = counters.length;
       for (let j = 0; j < n; j++) values[j] = r[counters[j]] ?? p.defaults[j];
       const ts = r.timestamp;
+      if (ts > out.newest) out.newest = ts;
+      if (p.unpriced !== undefined) {
+        out.unpriced++;
+        out.unpricedModels.add(p.unpriced);
+      }
       const h = ts - (ts % HOUR);
       const d = ts - (ts % DAY);
       out.minute.add(p.kind, ts - (ts % MINUTE), p.dim, values, n);

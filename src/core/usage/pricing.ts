@@ -28,6 +28,27 @@ const GIB = 1024 ** 3;
 const NO_PRICES: ModelPrices = {};
 
 /**
+ * Whether the catalog prices a tuple's usage: its model is in the catalog (or, for tool usage, the
+ * tool has a price). Usage it does not price is stored at $0 and counted as unpriced, until
+ * `orgplane usage reprice` prices it from a catalog that knows it.
+ */
+export function isPriced(t: PricedTuple, catalog: ModelCatalog): boolean {
+  const tools = catalog.tools;
+  switch (t.kind) {
+    case 'vector_stores':
+      return tools.vector_store_per_gb_day !== undefined;
+    case 'code_interpreter_sessions':
+      return tools.code_interpreter_session !== undefined;
+    case 'file_search_calls':
+      return tools.file_search_per_1k_calls !== undefined;
+    case 'web_search_calls':
+      return tools.web_search_per_1k_calls !== undefined;
+    default:
+      return catalog.get(t.model) !== undefined;
+  }
+}
+
+/**
  * The lines every record of a tuple is billed on, priced with the catalog as it is now. Costs are
  * stored with the usage, so a later price change never rewrites them. Usage without a catalog
  * price costs 0.

@@ -93,7 +93,9 @@ export interface IngestRecord extends Partial<Record<Counter, number>> {
 
 
 /** What ingesting a batch did. */
-export type IngestResult = { object: 'organization.usage.ingestion'; accepted: number; duplicates: number };
+export type IngestResult = { object: 'organization.usage.ingestion'; accepted: number; duplicates: number; unpriced: number };
+/** What the ingestion service answers: the response, and (for the log) the models it could not price. */
+export type IngestOutcome = IngestResult & { unpricedModels: string[] };
 
 /** Records checked between two yields to the event loop. */
 const SLICE = 1000;

@@ -11,7 +11,7 @@ import { type KeyedTexts, openSqliteReader, type SqliteReader } from './sqlite-r
 import { openSqliteWriter, type SqliteWriter } from './sqlite-writer.js';
 import { runWriteScript, type WriteGuard, type WriteOutcome, type WriteStatement } from './write-script.js';
 
-export { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl, isUniqueViolation, type DialectName, type SqlSyntax } from './dialect.js';
+export { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl, redactDatabaseUrl, isUniqueViolation, type DialectName, type SqlSyntax } from './dialect.js';
 export type { KeyedTexts } from './sqlite-reader.js';
 export type { WriteGuard, WriteOutcome, WriteStatement } from './write-script.js';
 
@@ -46,6 +46,8 @@ export interface Database {
   reader?: SqliteReader;
   /** SQLite on a file only: a connection on another thread for bulk writes (usage ingestion). */
   writer?: SqliteWriter;
+  /** What the metrics show of the database's queues: the SQLite writer's, the PostgreSQL pool's. */
+  stats(): DatabaseStats;
 }
 
 /**
@@ -75,7 +77,7 @@ async function keyedTextsOf(db: Kysely<DB>, query: string, params: readonly unkn
   return { keys, ends, buffer: Buffer.concat(texts, total) };
 }
 
-function databaseOf(parts: { db: Kysely<DB>; dialect: DialectName; schema?: string; reader?: SqliteReader; writer?: SqliteWriter; close: () => Promise<void> }): Database {
+function databaseOf(parts: { db: Kysely<DB>; dialect: DialectName; schema?: string; reader?: SqliteReader; writer?: SqliteWriter; stats: () => DatabaseStats; close: () => Promise<void> }): Database {
   const { db, reader, writer } = parts;
   return {
     ...parts,
@@ -94,15 +96,25 @@ pg.types.setTypeParser(20, (v) => Number(v));
 // numeric as numbers (cost amounts).
 pg.types.setTypeParser(1700, (v) => Number(v));
 
+export interface DatabaseStats {
+  writerQueue?: number;
+  pool?: { total: number; idle: number; waiting: number };
+}
+
 export interface OpenOptions {
   /** PostgreSQL only: schema to use (created if missing); isolates test databases. */
   pgSchema?: string;
 }
 
+/** The file path of a `sqlite:<path>` URL (`:memory:` for an in-memory database). */
+export function sqlitePath(url: string): string {
+  return url.slice('sqlite:'.length);
+}
+
 /** Opens `sqlite:<path>` (WAL, synchronous=FULL: an acknowledged write survives a crash) or `postgres://...`. */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   if (url.startsWith('sqlite:')) {
-    const path = url.slice('sqlite:'.length);
+    const path = sqlitePath(url);
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
     const sqlite = new SQLite(path);
     sqlite.pragma('journal_mode = WAL');
@@ -122,6 +134,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
       dialect: 'sqlite',
       reader,
       writer,
+      stats: () => ({ writerQueue: writer?.depth() ?? 0 }),
       close: async () => {
         await writer?.close();
         await reader?.close();
@@ -151,5 +164,11 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   pool.on('connect', (client) => void client.query('set extra_float_digits = 1').catch(() => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
-  return databaseOf({ db, dialect: 'postgres', schema, close: () => db.destroy() });
+  return databaseOf({
+    db,
+    dialect: 'postgres',
+    schema,
+    stats: () => ({ pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } }),
+    close: () => db.destroy(),
+  });
 }

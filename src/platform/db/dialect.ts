@@ -89,6 +89,18 @@ export function isDatabaseUrl(url: string): boolean {
   return url.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(url);
 }
 
+/** The URL with its password hidden (a file path has none). */
+export function redactDatabaseUrl(url: string): string {
+  if (url.startsWith('sqlite:')) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = 'REDACTED';
+    return parsed.toString();
+  } catch {
+    return 'REDACTED (not a URL)';
+  }
+}
+
 /** Where orgplane keeps its data unless told otherwise. */
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/orgplane.db';
 export const DATABASE_URL_FORMS = 'sqlite:<path> or postgres://...';

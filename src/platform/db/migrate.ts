@@ -27,19 +27,38 @@ function scopedIntrospection(db: Kysely<any>, schema: string): Kysely<any> {
   });
 }
 
+/** The migrator over `db` (the database's own handle, or one connection holding a transaction). */
+async function migrator(database: Database, db: Kysely<any> = database.db): Promise<Migrator> {
+  // The migrator's bookkeeping tables live in the schema the connection works in; name it, or the
+  // migrator would take such a table in any other schema of the database for its own.
+  const schema = database.schema ?? (database.dialect === 'postgres' ? await currentSchema(database) : undefined);
+  return new Migrator({
+    db: schema === undefined ? db : scopedIntrospection(db, schema),
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: schema,
+  });
+}
+
+/** Names of the migrations this version has that the database has not run yet. */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  const all = await (await migrator(database)).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
 /**
- * Brings the schema up to date; runs at every start. Processes starting together on one database
- * migrate one after the other: on PostgreSQL Kysely's migrator holds an advisory lock; on SQLite
- * (whose Kysely adapter takes no lock) the whole run is one `begin immediate` transaction, which
- * other connections wait for.
+ * Brings the schema up to date; runs at every start (and `orgplane migrate`). Returns the
+ * migrations it ran. Processes starting together on one database migrate one after the other: on
+ * PostgreSQL Kysely's migrator holds an advisory lock; on SQLite (whose Kysely adapter takes no
+ * lock) the whole run is one `begin immediate` transaction, which other connections wait for.
  */
-export async function migrateToLatest(database: Database): Promise<void> {
+export async function migrateToLatest(database: Database): Promise<string[]> {
   if (database.dialect !== 'sqlite') return migrate(database, database.db);
-  await database.db.connection().execute(async (conn) => {
+  return database.db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     try {
-      await migrate(database, conn);
+      const ran = await migrate(database, conn);
       await sql`commit`.execute(conn);
+      return ran;
     } catch (err) {
       await sql`rollback`.execute(conn);
       throw err;
@@ -47,20 +66,13 @@ export async function migrateToLatest(database: Database): Promise<void> {
   });
 }
 
-async function migrate(database: Database, db: Kysely<any>): Promise<void> {
-  // The migrator's bookkeeping tables live in the schema the connection works in; name it, or the
-  // migrator would take such a table in any other schema of the database for its own.
-  const schema = database.schema ?? (database.dialect === 'postgres' ? await currentSchema(database) : undefined);
-  const migrator = new Migrator({
-    db: schema === undefined ? db : scopedIntrospection(db, schema),
-    provider: { getMigrations: async () => migrations },
-    migrationTableSchema: schema,
-  });
-  const { error, results } = await migrator.migrateToLatest();
+async function migrate(database: Database, db: Kysely<any>): Promise<string[]> {
+  const { error, results } = await (await migrator(database, db)).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 async function currentSchema(database: Database): Promise<string> {

@@ -21,6 +21,8 @@ export interface SqliteWriter {
    * takes). Groups asked for meanwhile wait until `fn` settles.
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** Scripts waiting for the thread, plus those of the group it is running (a metric). */
+  depth(): number;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,8 @@ export function openSqliteWriter(path: string): SqliteWriter {
   const numbers = new Map<string, number>();
   let queue: Pending[] = [];
   let busy = false;
+  /** Scripts of the group in flight. */
+  let running = 0;
   /** Exclusive sections running, and those waiting for the group in flight to end. */
   let exclusive = 0;
   let waiting: Array<() => void> = [];
@@ -46,6 +50,7 @@ export function openSqliteWriter(path: string): SqliteWriter {
     const group = queue;
     queue = [];
     busy = true;
+    running = group.length;
     // Texts the thread has not seen go along once; numeric parameters move to the thread (their
     // buffers are transferred, not copied).
     const texts: Array<[number, string]> = [];
@@ -67,6 +72,7 @@ export function openSqliteWriter(path: string): SqliteWriter {
       (err: Error) => group.forEach((p) => p.reject(err)),
     ).finally(() => {
       busy = false;
+      running = 0;
       if (waiting.length > 0) {
         // Exclusive sections asked for while the group ran go before the next group.
         exclusive += waiting.length;
@@ -93,6 +99,7 @@ export function openSqliteWriter(path: string): SqliteWriter {
         if (--exclusive === 0) flush();
       }
     },
+    depth: () => queue.length + running,
     close: () => thread.close(),
   };
 }

@@ -86,6 +86,12 @@ export default function usageRoutes(app: App, { core }: AdminServices): void {
         body: IngestBody,
         response: { 200: IngestResult, ...errorResponses },
       },
-    }, (req) => ingestion.record(() => bodyRecords(req.body as unknown as Buffer, envelope, records)));
+    }, async (req) => {
+      const result = await ingestion.record(() => bodyRecords(req.body as unknown as Buffer, envelope, records));
+      if (result.unpriced > 0) {
+        req.log.warn({ unpriced: result.unpriced, models: result.unpricedModels }, 'usage stored at $0: the model catalog has no price for it (add the models to the catalog, then run `orgplane usage reprice`)');
+      }
+      return result;
+    });
   });
 }

@@ -104,4 +104,5 @@ export const IngestResult = Type.Object({
   object: Const('organization.usage.ingestion'),
   accepted: Type.Integer({ description: 'Records stored by this request.' }),
   duplicates: Type.Integer({ description: 'Records skipped because their ID had already been ingested.' }),
+  unpriced: Type.Integer({ description: 'Stored records the model catalog has no price for (a model it does not know): they cost 0 until re-priced with `orgplane usage reprice`.' }),
 });
