@@ -1,3 +1,4 @@
+import { redactUrl } from './platform/redact.js';
 import { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl, redactDatabaseUrl } from './platform/db/database.js';
 import { isAdminKeyFormat } from './platform/key-crypto.js';
 
@@ -63,24 +64,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-/** Hides a URL's password. */
-function redactUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return url;
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = 'REDACTED';
-    return parsed.toString();
-  } catch {
-    return 'REDACTED (not a URL)';
-  }
-}
 
 /** The effective configuration with its secrets redacted (`orgplane serve --print-config`). */
 export function describeConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     databaseUrl: redactDatabaseUrl(config.databaseUrl),
-    redisUrl: redactUrl(config.redisUrl),
+    redisUrl: config.redisUrl === undefined ? undefined : redactUrl(config.redisUrl),
     bootstrapAdminKey: config.bootstrapAdminKey === undefined ? undefined : 'REDACTED',
     metricsToken: config.metricsToken === undefined ? undefined : 'REDACTED',
   };

@@ -1,3 +1,4 @@
+import { seededRandom } from '../platform/random.js';
 import { issueKey } from '../core/keys/index.js';
 import { type AppContext, inTransaction } from '../core/context.js';
 import { newId } from '../platform/ids.js';
@@ -30,17 +31,8 @@ export interface DemoOrganization {
   models: string[];
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a seed reproduces a data set. */
-export function randomSource(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers in [0, 1), so a seed reproduces a data set. */
+export const randomSource = seededRandom;
 
 /** Items with cumulative weights, for weighted picks. */
 interface Weighted<T> {

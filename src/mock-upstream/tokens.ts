@@ -1,3 +1,4 @@
+import { seededRandom } from '../platform/random.js';
 // Deterministic text and numbers for the mock upstream: a fixed token-counting rule, a hash, a
 // seeded generator and reply text. Identical input always gives identical output.
 
@@ -48,17 +49,7 @@ export function hashBytes(bytes: Uint8Array): number {
   return hashText(String(bytes.length), h);
 }
 
-/** mulberry32: a small seeded generator of numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** Words of at most 6 ASCII letters: each counts as exactly one token under `countTokens`. */
 const WORDS = [

@@ -1,3 +1,4 @@
+import { redactUrl } from '../redact.js';
 import { type Kysely, PostgresAdapter, type SelectQueryBuilder } from 'kysely';
 
 /**
@@ -91,14 +92,7 @@ export function isDatabaseUrl(url: string): boolean {
 
 /** The URL with its password hidden (a file path has none). */
 export function redactDatabaseUrl(url: string): string {
-  if (url.startsWith('sqlite:')) return url;
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = 'REDACTED';
-    return parsed.toString();
-  } catch {
-    return 'REDACTED (not a URL)';
-  }
+  return url.startsWith('sqlite:') ? url : redactUrl(url);
 }
 
 /** Where orgplane keeps its data unless told otherwise. */
