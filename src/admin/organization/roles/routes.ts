@@ -54,7 +54,7 @@ export default function rolesRoutes(app: App, services: AdminServices): void {
       operationId: 'delete-role',
       summary: 'Delete an organization role',
       description:
-        'Deletes a custom role and its assignments. ' +
+        'Deletes a custom role that no one holds any more (409 `role_in_use` until it is unassigned); predefined roles cannot be deleted. ' +
         'The change and its audit event (`role.deleted`) commit in one transaction.',
       tags, params: RoleIdParams, response: { 200: RoleDeleted, ...errorResponses },
     },

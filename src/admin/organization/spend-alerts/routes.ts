@@ -23,7 +23,7 @@ export default function organizationSpendAlertRoutes(app: App, services: AdminSe
       operationId: 'create-organization-spend-alert',
       summary: 'Create an organization spend alert',
       description:
-        'Adds a monthly spend threshold (cents, USD) with the email recipients to notify. orgplane stores alerts but does not send the emails yet. ' +
+        'Adds a monthly spend threshold (cents, USD) with the email recipients to notify. ' +
         'The change and its audit event (`organization.updated`) commit in one transaction.',
       tags, body: SpendAlertBody, response: { 200: OrganizationSpendAlert, ...errorResponses },
     },

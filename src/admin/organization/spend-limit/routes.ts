@@ -24,7 +24,7 @@ export default function organizationSpendLimitRoutes(app: App, services: AdminSe
       summary: 'Set the organization\'s spend limit',
       description:
         'Creates or replaces the hard monthly limit (cents, USD). ' +
-        'Once the month\'s recorded spend reaches it, the gateway refuses model requests with 429 `insufficient_quota`. ' +
+        'The gateway then refuses model requests that would not fit the month\'s remaining budget, with 429 `insufficient_quota`. ' +
         'The change and its audit event (`organization.updated`) commit in one transaction.',
       tags, body: UpdateSpendLimitBody, response: { 200: OrganizationSpendLimit, ...errorResponses },
     },

@@ -57,7 +57,7 @@ export default function projectRolesRoutes(app: App, services: AdminServices): v
       operationId: 'delete-project-role',
       summary: 'Delete a project role',
       description:
-        'Deletes a custom project role and its assignments. ' +
+        'Deletes a custom project role that no one holds any more (409 `role_in_use` until it is unassigned); predefined roles cannot be deleted. ' +
         'The change and its audit event (`role.deleted`) commit in one transaction.',
       tags, params: ProjectRoleParams, response: { 200: RoleDeleted, ...errorResponses },
     },

@@ -24,7 +24,7 @@ export default function projectSpendAlertRoutes(app: App, services: AdminService
       operationId: 'create-project-spend-alert',
       summary: 'Create a project spend alert',
       description:
-        'Adds a monthly spend threshold for the project with the email recipients to notify. orgplane stores alerts but does not send the emails yet. ' +
+        'Adds a monthly spend threshold for the project with the email recipients to notify. ' +
         'The change and its audit event (`project.updated`) commit in one transaction.',
       tags, params: ProjectIdParams, body: SpendAlertBody, response: { 200: ProjectSpendAlert, ...errorResponses },
     },

@@ -24,7 +24,7 @@ export default function projectSpendLimitRoutes(app: App, services: AdminService
       operationId: 'Updateprojectspendlimit',
       summary: 'Set a project\'s spend limit',
       description:
-        'Creates or replaces the project\'s hard monthly limit (cents, USD); the gateway refuses the project\'s model requests once it is reached. ' +
+        'Creates or replaces the project\'s hard monthly limit (cents, USD); the gateway then refuses the project\'s model requests that would not fit the remaining budget (429 `insufficient_quota`). ' +
         'The change and its audit event (`project.updated`) commit in one transaction.',
       tags, params: ProjectIdParams, body: UpdateSpendLimitBody, response: { 200: ProjectSpendLimit, ...errorResponses },
     },
