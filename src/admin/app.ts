@@ -10,6 +10,7 @@ import { ConsoleSessions } from '../console/sessions.js';
 import type { Core } from '../core/index.js';
 import { installErrorHandlers } from '../platform/errors.js';
 import { acceptJsonOnly } from '../platform/http.js';
+import { buildSerializer } from '../platform/serialization.js';
 import { buildValidator } from '../platform/validation.js';
 import { installHealthRoutes, Readiness } from '../platform/health.js';
 import { installObservability } from '../platform/observability.js';
@@ -22,7 +23,7 @@ import type { LiveTables } from '../core/live.js';
 
 export type { App } from './app-type.js';
 
-type ValidatorFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator'];
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 
 /** Served paths outside /v1: the document gives them the root as their server. */
 const ROOT_PATHS: readonly string[] = ['/healthz', '/readyz', '/metrics'];
@@ -70,9 +71,11 @@ export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): 
     // 122 random bits per request; randomUUID draws from a pooled CSPRNG buffer, so it is cheap.
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
     routerOptions: { querystringParser: parseQuery, ignoreTrailingSlash: true },
-    // Validators see the shared (named) schemas: a `$ref` to one is checked as the schema itself.
-    // (Fastify calls the compiler with the route's schema and part; its type describes Ajv's own compile.)
-    schemaController: { compilersFactory: { buildValidator: buildValidator as unknown as ValidatorFactory } },
+    // Validators and serializers see the shared (named) schemas: a `$ref` to one is compiled as the
+    // schema itself. (Fastify calls the compilers with the route's schema; its types describe Ajv's own.)
+    schemaController: {
+      compilersFactory: { buildValidator: buildValidator as unknown as CompilersFactory['buildValidator'], buildSerializer: buildSerializer as unknown as CompilersFactory['buildSerializer'] },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // The named schemas (components.schemas of the served document), before any route compiles.

@@ -15,6 +15,28 @@ export function named<T extends TSchema>(name: string, schema: T): TUnsafe<Stati
   return reference;
 }
 
+/** Shared schemas (added with `addSchema`) by `$id`, as Fastify hands them to its compilers. */
+export type SharedSchemas = Record<string, unknown>;
+
+/**
+ * A copy of `schema` in which every reference to a shared schema (`Name#`) is that schema itself
+ * (without its `$id`): one self-contained schema, as if it had been written inline.
+ */
+export function inlineShared(schema: unknown, shared: SharedSchemas): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => inlineShared(item, shared));
+  if (!schema || typeof schema !== 'object') return schema;
+  const ref = (schema as { $ref?: unknown }).$ref;
+  const target = typeof ref === 'string' ? shared[ref.endsWith('#') ? ref.slice(0, -1) : ref] : undefined;
+  if (target) {
+    const { $id: _id, ...inlined } = target as Record<string, unknown>;
+    return inlineShared(inlined, shared);
+  }
+  const copy: Record<string, unknown> = {};
+  // `enum`/`const`/`default`/`examples` hold values, not schemas.
+  for (const [key, value] of Object.entries(schema)) copy[key] = key === 'enum' || key === 'const' || key === 'default' || key === 'examples' ? value : inlineShared(value, shared);
+  return copy;
+}
+
 /** The definitions (`$id` schemas) of the named schemas among the exports of `modules`, each once. */
 export function definitionsIn(modules: readonly object[]): Array<TSchema & { $id: string }> {
   const found = new Map<string, TSchema & { $id: string }>();

@@ -1,6 +1,7 @@
 import { _, Ajv, type KeywordCxt, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { inlineShared, type SharedSchemas } from './schemas.js';
 
 const common: Options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false };
 
@@ -38,29 +39,14 @@ const textAjv = withStorageKeywords(addFormats.default(new Ajv({ ...common, coer
 
 const types = (node: Record<string, unknown>): unknown[] => (Array.isArray(node.type) ? node.type : [node.type]);
 
-/** Shared schemas (added with `addSchema`) by `$id`. */
-export type SharedSchemas = Record<string, unknown>;
-
-/**
- * A copy of `schema` whose every string node refuses NUL characters and every integer node
- * out-of-range values; a `$ref` to a shared schema (`Name#`) is replaced by a copy of that schema,
- * so each route's validator is one self-contained schema.
- */
-function guarded(schema: unknown, shared: SharedSchemas): unknown {
-  if (Array.isArray(schema)) return schema.map((item) => guarded(item, shared));
+/** A copy of `schema` whose every string node refuses NUL characters and every integer node out-of-range values. */
+function guarded(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(guarded);
   if (!schema || typeof schema !== 'object') return schema;
-  const ref = (schema as { $ref?: unknown }).$ref;
-  if (typeof ref === 'string') {
-    const target = shared[ref.endsWith('#') ? ref.slice(0, -1) : ref];
-    if (target) {
-      const { $id: _id, ...inlined } = target as Record<string, unknown>;
-      return guarded(inlined, shared);
-    }
-  }
   const node: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(schema)) {
     // `enum`/`const`/`default`/`examples` hold values, not schemas.
-    node[key] = key === 'enum' || key === 'const' || key === 'default' || key === 'examples' ? value : guarded(value, shared);
+    node[key] = key === 'enum' || key === 'const' || key === 'default' || key === 'examples' ? value : guarded(value);
   }
   const t = types(node);
   if (t.includes('string')) node.storableString = true;
@@ -107,12 +93,13 @@ function queryNormalizer(schema: unknown): ((data: unknown) => void) | undefined
 }
 
 /**
- * Fastify validator compiler: strict for bodies, coercing for text inputs; every part refuses what
+ * Fastify validator compiler (given the shared schemas: a reference to one is checked as the schema
+ * itself, see inlineShared): strict for bodies, coercing for text inputs; every part refuses what
  * the database cannot store; query strings are normalised first (see queryNormalizer). The result
  * behaves as an Ajv validate function (returns a boolean, sets `errors`).
  */
 export const buildValidator = (shared: SharedSchemas = {}): FastifySchemaCompiler<any> => ({ schema, httpPart }) => {
-  const checked = guarded(schema, shared);
+  const checked = guarded(inlineShared(schema, shared));
   const validate = (httpPart === 'body' ? bodyAjv : textAjv).compile(checked as object);
   const normalize = httpPart === 'querystring' ? queryNormalizer(checked) : undefined;
   if (!normalize) return validate as ReturnType<FastifySchemaCompiler<any>>;

@@ -74,9 +74,8 @@ export function resultSchema(spec: KindSpec) {
 const pascal = (kind: string) => kind.split('_').map((word) => word[0]!.toUpperCase() + word.slice(1)).join('');
 
 /** Each kind's result object, named as OpenAI's document names it (`UsageCompletionsResult`, …). */
-export const UsageResults = Object.fromEntries(
-  USAGE_KINDS.map((kind) => [kind, named(`Usage${pascal(kind)}Result`, resultSchema(KINDS[kind]))]),
-) as Record<UsageKind, TSchema>;
+const usageResult = (kind: UsageKind) => named(`Usage${pascal(kind)}Result`, resultSchema(KINDS[kind]));
+export const UsageResults = Object.fromEntries(USAGE_KINDS.map((kind) => [kind, usageResult(kind)])) as Record<UsageKind, ReturnType<typeof usageResult>>;
 
 export const CostsResult = named('CostsResult', Type.Object({
   object: Const('organization.costs.result'),
