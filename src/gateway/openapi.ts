@@ -18,13 +18,8 @@ const FORWARDED =
   'The body is forwarded to the upstream that serves the model as it came, and the answer (streamed or not) is relayed as the upstream sent it. ' +
   'Before forwarding, orgplane checks the key, the project\'s model and tool permissions, its rate limits and spend limits; the usage is recorded for the usage and costs endpoints.';
 
-const model = (operationId: string, summary: string, what: string): GatewayOperation => ({
-  operationId,
-  summary,
-  description: `${what} ${FORWARDED}`,
-  tags,
-  security,
-});
+const operation = (operationId: string, summary: string, description: string): GatewayOperation => ({ operationId, summary, description, tags, security });
+const model = (operationId: string, summary: string, what: string) => operation(operationId, summary, `${what} ${FORWARDED}`);
 
 /** The model endpoints (POST), by path under /v1. */
 const MODEL_OPERATIONS: Record<string, GatewayOperation> = {
@@ -42,26 +37,16 @@ const MODEL_OPERATIONS: Record<string, GatewayOperation> = {
 
 /** The gateway's other routes, by method and path under /v1. */
 const OTHER_OPERATIONS: Record<string, GatewayOperation> = {
-  'GET /models': {
-    operationId: 'listModels', summary: 'List models', tags, security,
-    description: 'Lists the models of orgplane\'s catalog that an upstream route serves and the key\'s project may use (its model permissions applied), answered by orgplane without calling an upstream.',
-  },
-  'GET /models/{model}': {
-    operationId: 'retrieveModel', summary: 'Get a model', tags, security,
-    description: 'Returns one model the key\'s project may use; a model outside the catalog or not allowed for the project is 404.',
-  },
-  'GET /responses/{id}': {
-    operationId: 'getResponse', summary: 'Get a stored response', tags, security,
-    description: 'Fetches a stored response from the upstream that created it, for the project that created it through orgplane only (any other project gets 404).',
-  },
-  'DELETE /responses/{id}': {
-    operationId: 'deleteResponse', summary: 'Delete a stored response', tags, security,
-    description: 'Deletes a stored response at the upstream that created it, for the project that created it through orgplane only.',
-  },
-  'GET /responses/{id}/input_items': {
-    operationId: 'listInputItems', summary: 'List a response\'s input items', tags, security,
-    description: 'Lists the input items of a stored response from its upstream, for the project that created it through orgplane only.',
-  },
+  'GET /models': operation('listModels', 'List models',
+    'Lists the models of orgplane\'s catalog that an upstream route serves and the key\'s project may use (its model permissions applied), answered by orgplane without calling an upstream.'),
+  'GET /models/{model}': operation('retrieveModel', 'Get a model',
+    'Returns one model the key\'s project may use; a model outside the catalog or not allowed for the project is 404.'),
+  'GET /responses/{id}': operation('getResponse', 'Get a stored response',
+    'Fetches a stored response from the upstream that created it, for the project that created it through orgplane only (any other project gets 404).'),
+  'DELETE /responses/{id}': operation('deleteResponse', 'Delete a stored response',
+    'Deletes a stored response at the upstream that created it, for the project that created it through orgplane only.'),
+  'GET /responses/{id}/input_items': operation('listInputItems', 'List a response\'s input items',
+    'Lists the input items of a stored response from its upstream, for the project that created it through orgplane only.'),
 };
 
 /** The document entry of a model endpoint (POST `path`). */
