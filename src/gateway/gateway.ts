@@ -200,19 +200,20 @@ export class Gateway {
     // From here on the answer is written here, not thrown.
     const stream = body?.stream === true;
     const strip = stream && (c.endpoint.stream === 'chat' || c.endpoint.stream === 'completions') && body?.stream_options?.include_usage !== true;
-    const ac = new AbortController();
+    // Only a stream is aborted when its client leaves (no controller, listener or signal otherwise).
+    const ac = stream ? new AbortController() : undefined;
     // A client that leaves a stream aborts the upstream request (its usage is then estimated). A
     // non-streamed answer is read to the end whatever the client does: the upstream bills it in
     // full, so orgplane records exactly what it reports.
     const onClose = () => {
-      if (stream && !c.res.writableFinished) ac.abort();
+      if (!c.res.writableFinished) ac!.abort();
     };
-    c.res.on('close', onClose);
+    if (ac) c.res.on('close', onClose);
     let outcome: { status: number; upstream: string; usage: TrafficUsage | null } = { status: 0, upstream: '-', usage: null };
     try {
-      outcome = await this.forward(c, { body, boundary, model, targets, strip, stream, rewrite: admission.bodyChanged, keep: admission.keepResponseId }, headers, ac.signal, trace);
+      outcome = await this.forward(c, { body, boundary, model, targets, strip, stream, rewrite: admission.bodyChanged, keep: admission.keepResponseId }, headers, ac?.signal, trace);
     } finally {
-      c.res.off('close', onClose);
+      if (ac) c.res.off('close', onClose);
       const succeeded = outcome.status >= 200 && outcome.status < 300;
       settleAll(admitted, { succeeded, usage: outcome.usage });
       if (succeeded && outcome.usage) {
@@ -242,7 +243,7 @@ export class Gateway {
     c: ModelCall,
     r: Forwarding,
     headers: Record<string, string>,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
     trace: Trace,
   ): Promise<{ status: number; upstream: string; usage: TrafficUsage | null }> {
     const sent = performance.now();
@@ -257,7 +258,7 @@ export class Gateway {
     c: ModelCall,
     r: Forwarding,
     headers: Record<string, string>,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
     trace: Trace,
   ): Promise<{ status: number; upstream: string; usage: TrafficUsage | null }> {
     let failure: unknown;
@@ -276,12 +277,12 @@ export class Gateway {
         break;
       } catch (err) {
         failure = err;
-        if (signal.aborted) break;
+        if (signal?.aborted) break;
         this.upstreamError(r.model.id, isTimeout(err) ? 'timeout' : 'connect');
       }
     }
     if (!attempt) {
-      if (signal.aborted) return { status: 499, upstream: '-', usage: null };
+      if (signal?.aborted) return { status: 499, upstream: '-', usage: null };
       const error = isTimeout(failure)
         ? new ApiError(504, 'The upstream provider did not answer in time.', 'server_error', null, 'upstream_timeout')
         : new ApiError(502, 'The upstream provider could not be reached.', 'server_error', null, 'upstream_unreachable');
@@ -313,8 +314,8 @@ export class Gateway {
     if (bytes === null) {
       this.upstreamError(r.model.id, 'protocol');
       // Cut off mid-answer: nothing usable was sent to the client.
-      if (!c.res.headersSent && !signal.aborted) writeError(c, new ApiError(502, 'The upstream provider closed the connection mid-answer.', 'server_error', null, 'upstream_unreachable'), headers);
-      return { status: signal.aborted ? 499 : 502, upstream, usage: null };
+      if (!c.res.headersSent && !signal?.aborted) writeError(c, new ApiError(502, 'The upstream provider closed the connection mid-answer.', 'server_error', null, 'upstream_unreachable'), headers);
+      return { status: signal?.aborted ? 499 : 502, upstream, usage: null };
     }
     if (!c.res.destroyed) {
       out['content-length'] = String(bytes.length);
@@ -342,7 +343,7 @@ export class Gateway {
     r: Forwarding,
     attempt: Attempt,
     out: Record<string, string>,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
   ): Promise<TrafficUsage | null> {
     const kind = c.endpoint.stream;
     const relay = kind ? new SseRelay(kind, r.strip) : null;
@@ -370,7 +371,7 @@ export class Gateway {
   }
 
   /** One request to one upstream; throws on connection errors and timeouts. */
-  async send(target: RouteTarget | { upstream: Upstream; model: string }, path: string, method: string, body: Buffer | undefined, contentType: string | undefined, accept: string | undefined, signal: AbortSignal) {
+  async send(target: RouteTarget | { upstream: Upstream; model: string }, path: string, method: string, body: Buffer | undefined, contentType: string | undefined, accept: string | undefined, signal: AbortSignal | undefined) {
     const u = target.upstream;
     const h: Record<string, string> = { ...u.headers };
     if (contentType) h['content-type'] = contentType;
@@ -455,15 +456,15 @@ async function drain(body: Attempt['body']): Promise<void> {
   }
 }
 
-function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
+function waitDrain(res: ServerResponse, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
-      signal.removeEventListener('abort', done);
+      signal?.removeEventListener('abort', done);
       resolve();
     };
     res.on('drain', done);
-    signal.addEventListener('abort', done);
+    signal?.addEventListener('abort', done);
   });
 }
 
