@@ -205,6 +205,24 @@ models:
       assert.ok(amount > 0);
     });
 
+    it('usage: a token-billed transcription is recorded as the tokens it used, priced by the catalog', async () => {
+      const p = await projectWithKey(s, 'Transcribed');
+      const file = await toFile(Buffer.alloc(48_000, 5), 'b.mp3', { type: 'audio/mpeg' });
+      const t: any = await sdk(s, p.key).audio.transcriptions.create({ model: 'gpt-4o-transcribe', file });
+      assert.equal(t.usage.type, 'tokens');
+      const totals = await eventually(async () => {
+        const u = await usageTotals(s, 'completions', p.projectId);
+        return u.num_model_requests === 1 ? u : undefined;
+      }, 5000, 'the transcription usage');
+      assert.equal(totals.input_tokens, t.usage.input_tokens);
+      assert.equal(totals.input_audio_tokens, t.usage.input_token_details.audio_tokens);
+      assert.equal(totals.output_tokens, t.usage.output_tokens);
+      const day = s.clock.now() - (s.clock.now() % 86400);
+      const costs = await s.get(`/v1/organization/costs?start_time=${day}&project_ids[]=${p.projectId}&group_by[]=line_item`);
+      const items = costs.body.data[0].results.filter((r: any) => r.amount.value > 0).map((r: any) => r.line_item).sort();
+      assert.deepEqual(items, ['gpt-4o-transcribe, audio input', 'gpt-4o-transcribe, output']);
+    });
+
     it('keys: admin, unknown, deleted keys, removed owners and archived projects get 401; service-account keys work', async () => {
       const unauthorized = (err: any) => err instanceof OpenAI.AuthenticationError && err.code === 'invalid_api_key';
       await assert.rejects(sdk(s, s.adminKey).chat.completions.create({ model: 'gpt-4o-mini', messages }), unauthorized);
