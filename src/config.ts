@@ -72,13 +72,15 @@ const oneOf = (values: readonly string[]): Parse<string> => (raw) => {
 const text: Parse<string> = (raw) => raw;
 
 const url = (protocols: readonly string[]): Parse<string> => (raw) => {
+  // Shown as given, unless it may hold a password.
+  const shown = raw.includes('@') ? redactUrl(raw) : raw;
   let parsed: URL;
   try {
     parsed = new URL(raw);
   } catch {
-    throw new Error(`must be a URL (${protocols.map((p) => `${p}//…`).join(' or ')}), got "${redactUrl(raw)}"`);
+    throw new Error(`must be a URL (${protocols.map((p) => `${p}//…`).join(' or ')}), got "${shown}"`);
   }
-  if (!protocols.includes(parsed.protocol)) throw new Error(`must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL, got "${redactUrl(raw)}"`);
+  if (!protocols.includes(parsed.protocol)) throw new Error(`must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL, got "${shown}"`);
   return raw;
 };
 

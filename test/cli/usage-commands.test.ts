@@ -99,7 +99,7 @@ forEachDialect('usage commands', (server) => {
     const ingested = await s.post('/v1/organization/usage/records', {
       records: [
         { kind: 'completions', id: 'rp-1', timestamp: day + 3600, project_id: project, model: 'acme-llm-1', input_tokens: 1_000_000, output_tokens: 500_000 },
-        { kind: 'completions', id: 'rp-2', timestamp: day + 7200, project_id: project, model: 'acme-llm-1', input_tokens: 2_000_000, batch: true },
+        { kind: 'completions', id: 'rp-2', timestamp: day + 7200, project_id: project, model: 'acme-llm-1', input_tokens: 2_000_000, output_tokens: 0, batch: true },
         { kind: 'embeddings', id: 'rp-3', timestamp: day + 60, project_id: project, model: 'text-embedding-3-small', input_tokens: 1_000_000 },
       ],
     });
@@ -111,7 +111,7 @@ forEachDialect('usage commands', (server) => {
       const byLine = await s.get(`/v1/organization/costs?${range}&group_by[]=line_item`);
       const byKey = await s.get(`/v1/organization/costs?${range}&group_by[]=api_key_id&group_by[]=line_item`);
       assert.equal(byLine.status, 200);
-      assertSpec('costs', byLine.body);
+      assertSpec('usage-costs', byLine.body);
       const lines = (res: typeof byLine) => Object.fromEntries(res.body.data[0].results.map((r: any) => [r.line_item, Math.round(r.amount.value * 1e9) / 1e9]));
       assert.deepEqual(lines(byKey), lines(byLine), 'both rollups agree');
       return lines(byLine);
