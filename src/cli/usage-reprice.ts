@@ -19,6 +19,7 @@ export async function repriceUsage(since: number, options: { dryRun: boolean }):
 
 function describe(r: RepriceResult): string {
   const day = new Date(r.since * 1000).toISOString().slice(0, 10);
+  if (r.days === 0) return `nothing to re-price: no usage recorded since ${day}`;
   if (r.lines === 0) {
     return `nothing to re-price: the stored costs of the ${r.days} days with usage since ${day} match the current model catalog`;
   }
