@@ -149,6 +149,12 @@ export const SETTINGS = {
   ORGPLANE_UPSTREAMS: setting('upstreamsFile', text),
 } satisfies Record<string, Setting>;
 
+/**
+ * Rules between variables (one function each, e.g. "B must be set with A"), checked once every
+ * variable has been read: a problem, naming the variable to fix, or undefined.
+ */
+const CHECKS: ReadonlyArray<(config: Config) => string | undefined> = [];
+
 // Every Config field has its setting (a compile error names the one that has none).
 type Unset = Exclude<keyof Config, (typeof SETTINGS)[keyof typeof SETTINGS]['key']>;
 const everyFieldSet: [Unset] extends [never] ? true : Unset = true;
@@ -171,6 +177,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       config[s.key] = value === undefined ? undefined : s.parse(value);
     } catch (err) {
       problems.push(`${name}: ${(err as Error).message}`);
+    }
+  }
+  if (problems.length === 0) {
+    for (const check of CHECKS) {
+      const problem = check(config as unknown as Config);
+      if (problem !== undefined) problems.push(problem);
     }
   }
   if (problems.length) throw new ConfigError(problems);
