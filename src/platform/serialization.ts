@@ -12,12 +12,17 @@ type Serialize = (data: unknown) => string;
  */
 export function buildSerializer(shared: SharedSchemas = {}) {
   const compiled = new WeakMap<object, Serialize>();
-  return ({ schema }: { schema: object }): Serialize => {
+  const compile = (schema: object): Serialize => {
     let serialize = compiled.get(schema);
     if (!serialize) {
       serialize = fastJson(inlineShared(schema, shared) as Parameters<typeof fastJson>[0]) as Serialize;
       compiled.set(schema, serialize);
     }
     return serialize;
+  };
+  // Compiled on the first answer that needs it, not at start (as the validators: see validation.ts).
+  return ({ schema }: { schema: object }): Serialize => {
+    let serialize: Serialize | undefined;
+    return (data: unknown) => (serialize ??= compile(schema))(data);
   };
 }

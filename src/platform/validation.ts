@@ -92,25 +92,40 @@ function queryNormalizer(schema: unknown): ((data: unknown) => void) | undefined
   };
 }
 
+type Check = ((data: unknown) => boolean) & { errors?: unknown };
+
 /**
  * Fastify validator compiler (given the shared schemas: a reference to one is checked as the schema
  * itself, see inlineShared): strict for bodies, coercing for text inputs; every part refuses what
  * the database cannot store; query strings are normalised first (see queryNormalizer). The result
- * behaves as an Ajv validate function (returns a boolean, sets `errors`).
+ * behaves as an Ajv validate function (returns a boolean, sets `errors`). Each schema is compiled
+ * when its route is first called, not when the server starts: compiling every route's schemas
+ * was most of the start-up time (docs/operations.md, cold start).
  */
 export const buildValidator = (shared: SharedSchemas = {}): FastifySchemaCompiler<any> => ({ schema, httpPart }) => {
+  let compiled: Check | undefined;
+  const check: Check = (data: unknown) => {
+    compiled ??= compileCheck(schema, httpPart, shared);
+    const ok = compiled(data);
+    check.errors = compiled.errors;
+    return ok;
+  };
+  return check as ReturnType<FastifySchemaCompiler<any>>;
+};
+
+function compileCheck(schema: unknown, httpPart: string | undefined, shared: SharedSchemas): Check {
   const checked = guarded(inlineShared(schema, shared));
   const validate = (httpPart === 'body' ? bodyAjv : textAjv).compile(checked as object);
   const normalize = httpPart === 'querystring' ? queryNormalizer(checked) : undefined;
-  if (!normalize) return validate as ReturnType<FastifySchemaCompiler<any>>;
-  const check = ((data: unknown) => {
+  if (!normalize) return validate;
+  const check: Check = (data: unknown) => {
     normalize(data);
     const ok = validate(data);
     check.errors = validate.errors;
     return ok;
-  }) as ((data: unknown) => boolean) & { errors?: typeof validate.errors };
-  return check as ReturnType<FastifySchemaCompiler<any>>;
-};
+  };
+  return check;
+}
 
 /** The validator compiler for schemas that use no shared schema. */
 export const validatorCompiler: FastifySchemaCompiler<any> = buildValidator();
