@@ -1,3 +1,6 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { redactUrl } from './platform/redact.js';
 import { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl, redactDatabaseUrl } from './platform/db/database.js';
 import { isAdminKeyFormat } from './platform/key-crypto.js';
@@ -26,6 +29,13 @@ export interface Config {
   redisUrl: string | undefined;
   /** Largest accepted data-plane request body (uploads included), in bytes. */
   gatewayBodyLimit: number;
+  /** Serve HTTPS with this certificate and key (paths of PEM files, checked at load); unset: HTTP. */
+  tls: TlsFiles | undefined;
+}
+
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
 }
 
 export class ConfigError extends Error {}
@@ -38,6 +48,51 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function readPem(name: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(`${name} must be the path of a readable PEM file, got "${path}" (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/**
+ * Reads and checks the server's certificate and key (ORGPLANE_TLS_CERT / ORGPLANE_TLS_KEY): each a
+ * readable PEM file, the certificate (optionally followed by its intermediates) an X.509
+ * certificate, the key an unencrypted private key matching it. Each problem is one error naming the variable.
+ */
+export function readTls(files: TlsFiles): { cert: Buffer; key: Buffer } {
+  const cert = readPem('ORGPLANE_TLS_CERT', files.certFile);
+  const key = readPem('ORGPLANE_TLS_KEY', files.keyFile);
+  try {
+    new X509Certificate(cert);
+  } catch {
+    throw new ConfigError(`ORGPLANE_TLS_CERT must hold an X.509 certificate in PEM format ("${files.certFile}" does not)`);
+  }
+  try {
+    createPrivateKey(key);
+  } catch {
+    throw new ConfigError(`ORGPLANE_TLS_KEY must hold an unencrypted private key in PEM format ("${files.keyFile}" does not)`);
+  }
+  try {
+    createSecureContext({ cert, key });
+  } catch {
+    throw new ConfigError(`ORGPLANE_TLS_KEY ("${files.keyFile}") is not the private key of the certificate in ORGPLANE_TLS_CERT ("${files.certFile}")`);
+  }
+  return { cert, key };
+}
+
+function tlsFiles(env: NodeJS.ProcessEnv): TlsFiles | undefined {
+  const certFile = env.ORGPLANE_TLS_CERT || undefined;
+  const keyFile = env.ORGPLANE_TLS_KEY || undefined;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile) throw new ConfigError('ORGPLANE_TLS_CERT must be set when ORGPLANE_TLS_KEY is (HTTPS needs both)');
+  if (!keyFile) throw new ConfigError('ORGPLANE_TLS_KEY must be set when ORGPLANE_TLS_CERT is (HTTPS needs both)');
+  const files = { certFile, keyFile };
+  readTls(files);
+  return files;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -61,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     consoleSessionSeconds: int(env, 'ORGPLANE_CONSOLE_SESSION_HOURS', 8, 1, 24 * 30) * 3600,
     redisUrl: env.REDIS_URL || undefined,
     gatewayBodyLimit: int(env, 'ORGPLANE_GATEWAY_BODY_LIMIT', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    tls: tlsFiles(env),
   };
 }
 

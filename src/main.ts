@@ -1,7 +1,7 @@
 import { compose } from './compose.js';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig, readTls } from './config.js';
 import { bootstrapOrganization, configuredKeyProblem } from './core/bootstrap/service.js';
 import { loadCatalog } from './core/catalog/index.js';
 import { systemClock } from './platform/clock.js';
@@ -17,6 +17,8 @@ import { Metrics } from './platform/metrics.js';
 /** The process: config → database (migrated) → catalog → compose (core services → live tables → admin API + gateway) → bootstrap → listen; SIGTERM/SIGINT. */
 export async function serve(config: Config): Promise<void> {
   const routes = loadRoutes(process.env);
+  // HTTPS (ORGPLANE_TLS_CERT / ORGPLANE_TLS_KEY): the files are read before anything else opens.
+  const https = config.tls ? readTls(config.tls) : undefined;
   const metrics = new Metrics();
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
@@ -39,6 +41,7 @@ export async function serve(config: Config): Promise<void> {
     live: { url: config.databaseUrl, onError: (err) => process.stderr.write(`orgplane: refreshing keys or limits failed: ${String(err)}\n`) },
     gateway: { routes, redisUrl: config.redisUrl, bodyLimit: config.gatewayBodyLimit },
     bodyLimit: config.bodyLimit,
+    https,
     console: { sessionTtlSeconds: config.consoleSessionSeconds },
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     onClose: () => database.close(),

@@ -37,6 +37,11 @@ export interface AdminAppOptions {
   planes?: (app: FastifyInstance) => Promise<void>;
   /** Runs when the app closes, after in-flight requests finish (e.g. closing the database). */
   onClose?: () => Promise<void>;
+  /**
+   * Serve HTTPS with this certificate and key (PEM). Clients may present a certificate; the
+   * handshake does not require one: the data plane decides per project (mutual TLS).
+   */
+  https?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /**
@@ -57,7 +62,7 @@ export interface ConsoleOptions {
 /** The Administration API over `core` (and the web console's server side): its services constructed once, its routes under `/v1` (admin keys only). */
 export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): Promise<App> {
   const services = createAdminServices(core);
-  const app = Fastify({
+  const serverOptions = {
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // One access-log line per request, written by installObservability.
@@ -65,7 +70,13 @@ export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): 
     // 122 random bits per request; randomUUID draws from a pooled CSPRNG buffer, so it is cheap.
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
     routerOptions: { querystringParser: parseQuery, ignoreTrailingSlash: true },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  };
+  const tls = options.https;
+  // Routes see the same request and reply objects over HTTPS (the raw socket is then a TLS socket).
+  const server: FastifyInstance = tls
+    ? (Fastify({ ...serverOptions, https: { cert: tls.cert, key: tls.key, requestCert: true, rejectUnauthorized: false } }) as unknown as FastifyInstance)
+    : Fastify(serverOptions);
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandlers(app);

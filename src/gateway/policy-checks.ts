@@ -1,5 +1,9 @@
+import { X509Certificate } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { type DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import type { CatalogModel, ModelCatalog } from '../core/catalog/index.js';
-import type { Policies } from '../core/policies/index.js';
+import { type ChainVerdict, type Policies, verifyChain } from '../core/policies/index.js';
+import type { Clock } from '../platform/clock.js';
 import { declaredHostedTools } from '../core/policies/tools.js';
 import { COUNTERS, type UsageKind } from '../core/usage/kinds.js';
 import { type Counters, pricePlan } from '../core/usage/pricing.js';
@@ -156,6 +160,74 @@ export class SpendLimitCheck implements AdmissionCheck {
         },
       };
     });
+  }
+}
+
+/** A connection's verdict, kept while the policies and the project it was made for are unchanged. */
+interface ConnectionVerdict {
+  version: number;
+  projectId: string;
+  /** Unix ms after which it is made again (a certificate on the accepted path expires). */
+  until: number;
+  refusal: ApiError | null;
+}
+
+const certificateRefused = (projectId: string, why: string) =>
+  new ApiError(
+    401,
+    `Project \`${projectId}\` requires a client certificate (mutual TLS): ${why}. Present a certificate that is, or is issued by, one of the organization's or the project's active certificates.`,
+    'invalid_request_error',
+    null,
+    'invalid_client_certificate',
+  );
+
+/** The certificate chain the client presented in the TLS handshake: its own certificate first, then the intermediates it sent. */
+function presentedChain(socket: TLSSocket): X509Certificate[] {
+  const chain: X509Certificate[] = [];
+  let peer = socket.getPeerCertificate(true) as DetailedPeerCertificate | null;
+  const seen = new Set<DetailedPeerCertificate>();
+  while (peer && peer.raw && !seen.has(peer) && chain.length < 10) {
+    seen.add(peer);
+    chain.push(new X509Certificate(peer.raw));
+    peer = peer.issuerCertificate;
+  }
+  return chain;
+}
+
+/**
+ * Mutual TLS: when the organization or the project has active certificates, the project's
+ * data-plane requests must come over TLS with a client certificate that chains to one of them
+ * (401 `invalid_client_certificate` otherwise). Runs for every data-plane request once its key is
+ * known (the project decides which certificates apply). A connection's verdict is kept on it until
+ * the policies change, so keep-alive requests are not verified again.
+ */
+export class ClientCertificateCheck {
+  private readonly verdicts = new WeakMap<Socket, ConnectionVerdict>();
+
+  constructor(
+    private readonly policies: Policies,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Throws the 401 when the connection may not carry the project's requests. */
+  check(projectId: string, socket: Socket): void {
+    const anchors = this.policies.clientCertificateAnchors(projectId);
+    if (anchors.length === 0) return;
+    const version = this.policies.version;
+    const now = this.clock.nowMs();
+    let verdict = this.verdicts.get(socket);
+    if (!verdict || verdict.version !== version || verdict.projectId !== projectId || now > verdict.until) {
+      const result: ChainVerdict =
+        socket instanceof TLSSocket ? verifyChain(presentedChain(socket), anchors, now) : { ok: false, reason: 'the request did not come over TLS' };
+      verdict = {
+        version,
+        projectId,
+        until: result.ok ? result.until : Infinity,
+        refusal: result.ok ? null : certificateRefused(projectId, result.reason),
+      };
+      this.verdicts.set(socket, verdict);
+    }
+    if (verdict.refusal) throw verdict.refusal;
   }
 }
 
