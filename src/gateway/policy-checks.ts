@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { type DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import type { CatalogModel, ModelCatalog } from '../core/catalog/index.js';
-import { type ChainVerdict, type Policies, verifyChain } from '../core/policies/index.js';
+import { type ChainVerdict, type Policies, type TrustAnchor, verifyChain } from '../core/policies/index.js';
 import type { Clock } from '../platform/clock.js';
 import { declaredHostedTools } from '../core/policies/tools.js';
 import { COUNTERS, type UsageKind } from '../core/usage/kinds.js';
@@ -181,10 +181,14 @@ const certificateRefused = (projectId: string, why: string) =>
     'invalid_client_certificate',
   );
 
-/** The certificate chain the client presented in the TLS handshake: its own certificate first, then the intermediates it sent. */
+/**
+ * The certificates the client sent in the TLS handshake: its own first, then its intermediates.
+ * (Read through getPeerCertificate(true): on Node 20, calling getPeerX509Certificate() first
+ * leaves the intermediates out of it.)
+ */
 function presentedChain(socket: TLSSocket): X509Certificate[] {
   const chain: X509Certificate[] = [];
-  let peer = socket.getPeerCertificate(true) as DetailedPeerCertificate | null;
+  let peer: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
   const seen = new Set<DetailedPeerCertificate>();
   while (peer && peer.raw && !seen.has(peer) && chain.length < 10) {
     seen.add(peer);
@@ -193,6 +197,9 @@ function presentedChain(socket: TLSSocket): X509Certificate[] {
   }
   return chain;
 }
+
+/** Intermediate certificates remembered from accepted chains, at most. */
+const REMEMBERED_INTERMEDIATES = 256;
 
 /**
  * Mutual TLS: when the organization or the project has active certificates, the project's
@@ -203,6 +210,12 @@ function presentedChain(socket: TLSSocket): X509Certificate[] {
  */
 export class ClientCertificateCheck {
   private readonly verdicts = new WeakMap<Socket, ConnectionVerdict>();
+  /**
+   * Intermediates clients sent in chains that were accepted, by SHA-256 fingerprint: a resumed TLS
+   * session carries the client's certificate but not its intermediates. Only material to build a
+   * path from: every signature and date on it is verified again.
+   */
+  private readonly intermediates = new Map<string, X509Certificate>();
 
   constructor(
     private readonly policies: Policies,
@@ -217,8 +230,7 @@ export class ClientCertificateCheck {
     const now = this.clock.nowMs();
     let verdict = this.verdicts.get(socket);
     if (!verdict || verdict.version !== version || verdict.projectId !== projectId || now > verdict.until) {
-      const result: ChainVerdict =
-        socket instanceof TLSSocket ? verifyChain(presentedChain(socket), anchors, now) : { ok: false, reason: 'the request did not come over TLS' };
+      const result = this.verify(socket, anchors, now);
       verdict = {
         version,
         projectId,
@@ -228,6 +240,28 @@ export class ClientCertificateCheck {
       this.verdicts.set(socket, verdict);
     }
     if (verdict.refusal) throw verdict.refusal;
+  }
+
+  /** The connection's client certificate against the anchors, with the intermediates it sent (or, on a resumed session, those remembered). */
+  private verify(socket: Socket, anchors: readonly TrustAnchor[], nowMs: number): ChainVerdict {
+    if (!(socket instanceof TLSSocket)) return { ok: false, reason: 'the request did not come over TLS' };
+    const chain = presentedChain(socket);
+    if (chain.length === 0) return { ok: false, reason: 'no client certificate was presented' };
+    const direct = verifyChain(chain, anchors, nowMs);
+    if (direct.ok || chain.length > 1 || this.intermediates.size === 0) {
+      if (direct.ok) this.remember(chain.slice(1));
+      return direct;
+    }
+    const completed = verifyChain([chain[0], ...this.intermediates.values()], anchors, nowMs);
+    return completed.ok ? completed : direct;
+  }
+
+  private remember(intermediates: readonly X509Certificate[]): void {
+    for (const c of intermediates) {
+      if (this.intermediates.has(c.fingerprint256)) continue;
+      if (this.intermediates.size >= REMEMBERED_INTERMEDIATES) this.intermediates.delete(this.intermediates.keys().next().value!);
+      this.intermediates.set(c.fingerprint256, c);
+    }
   }
 }
 

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, fetch as undiciFetch, request } from 'undici';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { type MockUpstream, startMockUpstream } from '../../src/mock-upstream/server.js';
 import { DIALECTS, TestServer } from '../helpers/harness.js';
 import { ServerProcess, tempSqlite } from '../helpers/process.js';
-import { eventually, projectWithKey, routesFrom, startReplica } from './helpers.js';
+import { eventually, projectWithKey, refused, routesFrom, startReplica } from './helpers.js';
 
 const UPSTREAM_KEY = 'sk-upstream-mtls';
 const messages = [{ role: 'user' as const, content: 'Hello over TLS.' }];
@@ -31,9 +31,9 @@ function makeCertificates() {
   const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   const selfSigned = (name: string, subject: string, days: number, ...extra: string[]) =>
     ssl('req', '-x509', ...EC, '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', String(days), '-subj', subject, ...extra);
-  const signed = (name: string, ca: string, subject: string, days: number) => {
+  const signed = (name: string, ca: string, subject: string, days: number, ...extra: string[]) => {
     ssl('req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
-    ssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-set_serial', '7', '-days', String(days), '-out', `${name}.pem`);
+    ssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-set_serial', '7', '-days', String(days), '-out', `${name}.pem`, ...extra);
   };
   selfSigned('ca', '/CN=orgplane test client CA', 3);
   signed('client', 'ca', '/CN=client of the test CA', 1);
@@ -41,19 +41,17 @@ function makeCertificates() {
   selfSigned('impostor-ca', '/CN=orgplane test client CA', 3);
   signed('impostor', 'impostor-ca', '/CN=client of the test CA', 1);
   selfSigned('server', '/CN=127.0.0.1', 3, '-addext', 'subjectAltName=IP:127.0.0.1');
+  // An intermediate CA issued by the client CA, and a client certificate it issues.
+  writeFileSync(join(dir, 'intermediate.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,digitalSignature\n');
+  signed('intermediate', 'ca', '/CN=orgplane test intermediate', 2, '-extfile', 'intermediate.ext');
+  signed('leaf', 'intermediate', '/CN=client of the intermediate', 1);
   const read = (name: string): Identity => ({ cert: readFileSync(join(dir, `${name}.pem`), 'utf8'), key: readFileSync(join(dir, `${name}.key`), 'utf8') });
-  return { dir, ca: read('ca'), client: read('client'), stranger: read('stranger'), impostor: read('impostor'), server: read('server') };
-}
-
-/** The status and error body of an SDK call that must fail. */
-async function refused(call: Promise<unknown>): Promise<{ status: number; error: any }> {
-  try {
-    await call;
-  } catch (err) {
-    if (err instanceof OpenAI.APIError) return { status: err.status ?? 0, error: err.error };
-    throw err;
-  }
-  return assert.fail('the request was not refused');
+  const leaf = read('leaf');
+  return {
+    dir, ca: read('ca'), client: read('client'), stranger: read('stranger'), impostor: read('impostor'), server: read('server'),
+    /** Sends the intermediate along with its certificate. */
+    viaIntermediate: { cert: leaf.cert + read('intermediate').cert, key: leaf.key },
+  };
 }
 
 /** A 401 for the project's missing or untrusted client certificate, in OpenAI's shape. */
@@ -163,6 +161,20 @@ describe('mutual TLS', () => {
         await toggle(`projects/${a.projectId}/`, [caId], true);
         assert.equal((await chat(clientA)).object, 'chat.completion');
         assertCertificateRefusal(await refused(chat(client(b.key, certs.client))), b.projectId, /does not chain/);
+
+        // A client certificate issued by an intermediate the client sends along: accepted, also on
+        // new connections that resume the TLS session (they carry no certificates).
+        const leafOnly = { cert: certs.viaIntermediate.cert.split(/(?<=-----END CERTIFICATE-----\n)/)[0], key: certs.viaIntermediate.key };
+        assertCertificateRefusal(await refused(chat(client(a.key, leafOnly))), a.projectId, /does not chain/);
+        const agent = new Agent({ connect: { ca: certs.server.cert, ...certs.viaIntermediate } });
+        agents.push(agent);
+        for (let i = 0; i < 3; i++) {
+          const res = await request(`${s.baseUrl}/v1/models`, { dispatcher: agent, headers: { authorization: `Bearer ${a.key}` }, reset: true });
+          assert.equal(res.statusCode, 200, `request ${i}: ${await res.body.text()}`);
+          await res.body.dump();
+        }
+        // The intermediate is remembered from then on (verified again each time): the certificate alone now chains.
+        assert.equal((await chat(client(a.key, leafOnly))).object, 'chat.completion');
 
         // Removed again: the keep-alive connection accepted a moment ago is refused (its verdict is not reused).
         await toggle(`projects/${a.projectId}/`, [caId], false);
