@@ -243,21 +243,22 @@ describe('ORGPLANE_TLS_CERT / ORGPLANE_TLS_KEY', () => {
       }
       return assert.fail('accepted');
     };
-    assert.match(problem({ ORGPLANE_TLS_CERT: join(certs.dir, 'nope.pem'), ORGPLANE_TLS_KEY: key }), /^ORGPLANE_TLS_CERT .*nope\.pem.*ENOENT/);
-    assert.match(problem({ ORGPLANE_TLS_CERT: cert, ORGPLANE_TLS_KEY: join(certs.dir, 'nope.key') }), /^ORGPLANE_TLS_KEY .*ENOENT/);
-    assert.match(problem({ ORGPLANE_TLS_CERT: key, ORGPLANE_TLS_KEY: key }), /^ORGPLANE_TLS_CERT must hold an X\.509 certificate/);
-    assert.match(problem({ ORGPLANE_TLS_CERT: cert, ORGPLANE_TLS_KEY: cert }), /^ORGPLANE_TLS_KEY must hold .*private key/);
-    assert.match(problem({ ORGPLANE_TLS_CERT: cert, ORGPLANE_TLS_KEY: join(certs.dir, 'ca.key') }), /^ORGPLANE_TLS_KEY .* is not the private key of the certificate in ORGPLANE_TLS_CERT/);
-    assert.match(problem({ ORGPLANE_TLS_CERT: cert }), /^ORGPLANE_TLS_KEY must be set/);
-    assert.match(problem({ ORGPLANE_TLS_KEY: key }), /^ORGPLANE_TLS_CERT must be set/);
-    assert.deepEqual(loadConfig({ ORGPLANE_TLS_CERT: cert, ORGPLANE_TLS_KEY: key }).tls, { certFile: cert, keyFile: key });
-    assert.equal(loadConfig({}).tls, undefined);
+    assert.match(problem({ ORGPLANE_TLS_CERT: join(certs.dir, 'nope.pem'), ORGPLANE_TLS_KEY: key }), /^ORGPLANE_TLS_CERT: must be the path of a readable PEM file, got ".*nope\.pem" \(ENOENT\)$/);
+    assert.match(problem({ ORGPLANE_TLS_CERT: cert, ORGPLANE_TLS_KEY: join(certs.dir, 'nope.key') }), /^ORGPLANE_TLS_KEY: must be the path of a readable PEM file, .*ENOENT/);
+    assert.match(problem({ ORGPLANE_TLS_CERT: key, ORGPLANE_TLS_KEY: key }), /^ORGPLANE_TLS_CERT: must hold an X\.509 certificate/);
+    assert.match(problem({ ORGPLANE_TLS_CERT: cert, ORGPLANE_TLS_KEY: cert }), /^ORGPLANE_TLS_KEY: must hold an unencrypted private key/);
+    assert.match(problem({ ORGPLANE_TLS_CERT: cert, ORGPLANE_TLS_KEY: join(certs.dir, 'ca.key') }), /^ORGPLANE_TLS_KEY: .* is not the private key of the certificate in ORGPLANE_TLS_CERT/);
+    assert.equal(problem({ ORGPLANE_TLS_CERT: cert }), 'ORGPLANE_TLS_KEY: must be set when ORGPLANE_TLS_CERT is (HTTPS needs both)');
+    assert.equal(problem({ ORGPLANE_TLS_KEY: key }), 'ORGPLANE_TLS_CERT: must be set when ORGPLANE_TLS_KEY is (HTTPS needs both)');
+    const both = loadConfig({ ORGPLANE_TLS_CERT: cert, ORGPLANE_TLS_KEY: key });
+    assert.deepEqual([both.tlsCertFile, both.tlsKeyFile], [cert, key]);
+    assert.equal(loadConfig({}).tlsCertFile, undefined);
   });
 
   it('the orgplane process serves HTTPS with them, and a bad one stops the start with one line naming the variable', async () => {
     const bad = new ServerProcess({ DATABASE_URL: db.url, ORGPLANE_TLS_CERT: join(certs.dir, 'missing.pem'), ORGPLANE_TLS_KEY: key });
     const exit = await bad.exited;
-    assert.equal(exit.code, 1);
+    assert.equal(exit.code, 78);
     assert.match(bad.stderr, /orgplane: configuration error: ORGPLANE_TLS_CERT must be the path of a readable PEM file/);
 
     const server = new ServerProcess({ DATABASE_URL: db.url, ORGPLANE_TLS_CERT: cert, ORGPLANE_TLS_KEY: key });
