@@ -259,7 +259,7 @@ describe('ORGPLANE_TLS_CERT / ORGPLANE_TLS_KEY', () => {
     const bad = new ServerProcess({ DATABASE_URL: db.url, ORGPLANE_TLS_CERT: join(certs.dir, 'missing.pem'), ORGPLANE_TLS_KEY: key });
     const exit = await bad.exited;
     assert.equal(exit.code, 78);
-    assert.match(bad.stderr, /orgplane: configuration error: ORGPLANE_TLS_CERT must be the path of a readable PEM file/);
+    assert.match(bad.stderr, /^orgplane: configuration error: ORGPLANE_TLS_CERT: must be the path of a readable PEM file, got ".*missing\.pem" \(ENOENT\)$/m);
 
     const server = new ServerProcess({ DATABASE_URL: db.url, ORGPLANE_TLS_CERT: cert, ORGPLANE_TLS_KEY: key });
     const dispatcher = new Agent({ connect: { ca: certs.server.cert } });
