@@ -1,4 +1,7 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { redactUrl } from './platform/redact.js';
 import { DEFAULT_DATABASE_URL, databaseUrlProblem, redactDatabaseUrl } from './platform/db/database.js';
 import { isAdminKeyFormat } from './platform/key-crypto.js';
@@ -33,6 +36,9 @@ export interface Config {
   upstreamUrl: string | undefined;
   upstreamApiKey: string | undefined;
   upstreamsFile: string | undefined;
+  /** Serve HTTPS with this certificate and key (paths of PEM files, checked at load; both or neither); unset: HTTP. */
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
 }
 
 /** Configuration problems, one per entry, each naming its variable (or file). */
@@ -107,6 +113,40 @@ const adminKey: Parse<string> = (raw) => {
   return raw;
 };
 
+/** Reads a PEM file; an unreadable one is an Error saying why. */
+function readPem(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new Error(`must be the path of a readable PEM file, got "${path}" (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/** ORGPLANE_TLS_CERT: a readable PEM file holding an X.509 certificate (optionally followed by its intermediates). */
+const certificateFile: Parse<string> = (path) => {
+  try {
+    new X509Certificate(readPem(path));
+  } catch (err) {
+    throw (err as Error).message.startsWith('must be') ? err : new Error(`must hold an X.509 certificate in PEM format ("${path}" does not)`);
+  }
+  return path;
+};
+
+/** ORGPLANE_TLS_KEY: a readable PEM file holding an unencrypted private key. */
+const privateKeyFile: Parse<string> = (path) => {
+  try {
+    createPrivateKey(readPem(path));
+  } catch (err) {
+    throw (err as Error).message.startsWith('must be') ? err : new Error(`must hold an unencrypted private key in PEM format ("${path}" does not)`);
+  }
+  return path;
+};
+
+/** The server's certificate and key for HTTPS (the files ORGPLANE_TLS_CERT / ORGPLANE_TLS_KEY name). */
+export function readTls(config: Pick<Config, 'tlsCertFile' | 'tlsKeyFile'>): { cert: Buffer; key: Buffer } {
+  return { cert: readPem(config.tlsCertFile!), key: readPem(config.tlsKeyFile!) };
+}
+
 // ---- The settings ----
 
 /** How --print-config shows a value: as it is, hidden, or a URL with its password hidden. */
@@ -147,13 +187,28 @@ export const SETTINGS = {
   ORGPLANE_UPSTREAM_URL: setting('upstreamUrl', text, { show: 'url' }),
   ORGPLANE_UPSTREAM_API_KEY: setting('upstreamApiKey', text, { show: 'secret' }),
   ORGPLANE_UPSTREAMS: setting('upstreamsFile', text),
+  ORGPLANE_TLS_CERT: setting('tlsCertFile', certificateFile),
+  ORGPLANE_TLS_KEY: setting('tlsKeyFile', privateKeyFile),
 } satisfies Record<string, Setting>;
 
 /**
  * Rules between variables (one function each, e.g. "B must be set with A"), checked once every
  * variable has been read: a problem, naming the variable to fix, or undefined.
  */
-const CHECKS: ReadonlyArray<(config: Config) => string | undefined> = [];
+const CHECKS: ReadonlyArray<(config: Config) => string | undefined> = [
+  // HTTPS needs both, and the key must be the certificate's.
+  ({ tlsCertFile, tlsKeyFile }) => (tlsKeyFile && !tlsCertFile ? 'ORGPLANE_TLS_CERT: must be set when ORGPLANE_TLS_KEY is (HTTPS needs both)' : undefined),
+  ({ tlsCertFile, tlsKeyFile }) => (tlsCertFile && !tlsKeyFile ? 'ORGPLANE_TLS_KEY: must be set when ORGPLANE_TLS_CERT is (HTTPS needs both)' : undefined),
+  ({ tlsCertFile, tlsKeyFile }) => {
+    if (!tlsCertFile || !tlsKeyFile) return undefined;
+    try {
+      createSecureContext(readTls({ tlsCertFile, tlsKeyFile }));
+      return undefined;
+    } catch {
+      return `ORGPLANE_TLS_KEY: "${tlsKeyFile}" is not the private key of the certificate in ORGPLANE_TLS_CERT ("${tlsCertFile}")`;
+    }
+  },
+];
 
 // Every Config field has its setting (a compile error names the one that has none).
 type Unset = Exclude<keyof Config, (typeof SETTINGS)[keyof typeof SETTINGS]['key']>;

@@ -1,7 +1,7 @@
 import { compose } from './compose.js';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { type Config, ConfigError, exitOnConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, exitOnConfigError, loadConfig, readTls } from './config.js';
 import { bootstrapOrganization, configuredKeyProblem } from './core/bootstrap/service.js';
 import { loadCatalog, type ModelCatalog } from './core/catalog/index.js';
 import { systemClock } from './platform/clock.js';
@@ -47,6 +47,8 @@ export async function loadStartup(env: NodeJS.ProcessEnv = process.env): Promise
 
 /** The process: config → database (migrated) → catalog → compose (core services → live tables → admin API + gateway) → bootstrap → listen; SIGTERM/SIGINT. */
 export async function serve({ config, routes, catalog }: Startup): Promise<void> {
+  // HTTPS (ORGPLANE_TLS_CERT / ORGPLANE_TLS_KEY, checked by loadConfig): the files are read before anything else opens.
+  const https = config.tlsCertFile ? readTls(config) : undefined;
   const metrics = new Metrics();
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
@@ -68,6 +70,7 @@ export async function serve({ config, routes, catalog }: Startup): Promise<void>
     live: { url: config.databaseUrl, onError: (err) => process.stderr.write(`orgplane: refreshing keys or limits failed: ${String(err)}\n`) },
     gateway: { routes, redisUrl: config.redisUrl, bodyLimit: config.gatewayBodyLimit },
     bodyLimit: config.bodyLimit,
+    https,
     console: { sessionTtlSeconds: config.consoleSessionSeconds },
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     onClose: () => database.close(),

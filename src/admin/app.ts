@@ -42,6 +42,11 @@ export interface AdminAppOptions {
   planes?: (app: FastifyInstance) => Promise<void>;
   /** Runs when the app closes, after in-flight requests finish (e.g. closing the database). */
   onClose?: () => Promise<void>;
+  /**
+   * Serve HTTPS with this certificate and key (PEM). Clients may present a certificate; the
+   * handshake does not require one: the data plane decides per project (mutual TLS).
+   */
+  https?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /**
@@ -55,7 +60,7 @@ function parseQuery(input: string): Record<string, unknown> {
 /** The Administration API over `core`: its services constructed once, its routes under `/v1` (admin keys only). */
 export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): Promise<App> {
   const services = createAdminServices(core);
-  const app = Fastify({
+  const serverOptions = {
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // One access-log line per request, written by installObservability.
@@ -68,7 +73,13 @@ export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): 
     schemaController: {
       compilersFactory: { buildValidator: buildValidator as unknown as CompilersFactory['buildValidator'], buildSerializer: buildSerializer as unknown as CompilersFactory['buildSerializer'] },
     },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  };
+  const tls = options.https;
+  // Routes see the same request and reply objects over HTTPS (the raw socket is then a TLS socket).
+  const server: FastifyInstance = tls
+    ? (Fastify({ ...serverOptions, https: { cert: tls.cert, key: tls.key, requestCert: true, rejectUnauthorized: false } }) as unknown as FastifyInstance)
+    : Fastify(serverOptions);
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
 
   // The named schemas (components.schemas of the served document), before any route compiles.
   for (const schema of adminSchemas) app.addSchema(schema);

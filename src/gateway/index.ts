@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
 import type { LiveTables } from '../core/live.js';
 import { type Buckets, MemoryBuckets } from '../core/limits/buckets.js';
 import { RedisBuckets } from '../core/limits/redis-buckets.js';
@@ -7,7 +8,7 @@ import type { Core } from '../core/index.js';
 import { ApiError } from '../platform/errors.js';
 import { type AdmissionCheck, RateLimitCheck } from './admission.js';
 import { Gateway } from './gateway.js';
-import { policyChecks } from './policy-checks.js';
+import { ClientCertificateCheck, policyChecks } from './policy-checks.js';
 import { ResponseOwners } from './response-owners.js';
 import { gatewayRoutes } from './routes.js';
 import type { Routes } from './upstreams.js';
@@ -37,6 +38,8 @@ export class DataPlane {
   readonly owners: ResponseOwners;
   readonly buckets: Buckets;
   readonly checks: AdmissionCheck[];
+  /** Mutual TLS, checked for every data-plane request once its key (and so its project) is known. */
+  readonly clientCertificates: ClientCertificateCheck;
 
   constructor(private readonly o: DataPlaneOptions) {
     const { core: ctx, live, log } = o;
@@ -51,6 +54,7 @@ export class DataPlane {
     // Permissions and retention before the rate limits (a refused request takes no tokens), spend limits after them.
     const [models, tools, retention, spend] = policyChecks(ctx.policies, () => ctx.catalog);
     this.checks = [models, tools, retention, new RateLimitCheck(live.limits, this.buckets), spend, ...(o.extraChecks ?? [])];
+    this.clientCertificates = new ClientCertificateCheck(ctx.policies, ctx.clock);
     this.gateway = new Gateway({
       catalog: ctx.catalog, clock: ctx.clock, keys: live.keys, recorder: this.recorder, owners: this.owners, routes: o.routes, checks: this.checks, log, random: o.random, metrics: ctx.metrics,
       // A project's model permissions decide what GET /v1/models lists to it.
@@ -62,6 +66,7 @@ export class DataPlane {
   async register(app: FastifyInstance): Promise<void> {
     await app.register(gatewayRoutes, {
       gateway: this.gateway, keys: this.o.live.keys, owners: this.owners, clock: this.o.core.clock, bodyLimit: this.o.bodyLimit ?? 32 * 1024 * 1024,
+      connection: (projectId: string, socket: Socket) => this.clientCertificates.check(projectId, socket),
       // Fastify's own per-request lines are left out: the gateway writes one access-log line per request.
       logLevel: 'warn',
     } as never);

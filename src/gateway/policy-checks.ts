@@ -1,5 +1,9 @@
+import { X509Certificate } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { type DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import type { CatalogModel, ModelCatalog } from '../core/catalog/index.js';
-import type { Policies } from '../core/policies/index.js';
+import { type ChainVerdict, type Policies, type TrustAnchor, verifyChain } from '../core/policies/index.js';
+import type { Clock } from '../platform/clock.js';
 import { declaredHostedTools } from '../core/policies/tools.js';
 import { COUNTERS, type UsageKind } from '../core/usage/kinds.js';
 import { type Counters, pricePlan } from '../core/usage/pricing.js';
@@ -156,6 +160,108 @@ export class SpendLimitCheck implements AdmissionCheck {
         },
       };
     });
+  }
+}
+
+/** A connection's verdict, kept while the policies and the project it was made for are unchanged. */
+interface ConnectionVerdict {
+  version: number;
+  projectId: string;
+  /** Unix ms after which it is made again (a certificate on the accepted path expires). */
+  until: number;
+  refusal: ApiError | null;
+}
+
+const certificateRefused = (projectId: string, why: string) =>
+  new ApiError(
+    401,
+    `Project \`${projectId}\` requires a client certificate (mutual TLS): ${why}. Present a certificate that is, or is issued by, one of the organization's or the project's active certificates.`,
+    'invalid_request_error',
+    null,
+    'invalid_client_certificate',
+  );
+
+/**
+ * The certificates the client sent in the TLS handshake: its own first, then its intermediates.
+ * (Read through getPeerCertificate(true): on Node 20, calling getPeerX509Certificate() first
+ * leaves the intermediates out of it.)
+ */
+function presentedChain(socket: TLSSocket): X509Certificate[] {
+  const chain: X509Certificate[] = [];
+  let peer: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
+  const seen = new Set<DetailedPeerCertificate>();
+  while (peer && peer.raw && !seen.has(peer) && chain.length < 10) {
+    seen.add(peer);
+    chain.push(new X509Certificate(peer.raw));
+    peer = peer.issuerCertificate;
+  }
+  return chain;
+}
+
+/** Intermediate certificates remembered from accepted chains, at most. */
+const REMEMBERED_INTERMEDIATES = 256;
+
+/**
+ * Mutual TLS: when the organization or the project has active certificates, the project's
+ * data-plane requests must come over TLS with a client certificate that chains to one of them
+ * (401 `invalid_client_certificate` otherwise). Runs for every data-plane request once its key is
+ * known (the project decides which certificates apply). A connection's verdict is kept on it until
+ * the policies change, so keep-alive requests are not verified again.
+ */
+export class ClientCertificateCheck {
+  private readonly verdicts = new WeakMap<Socket, ConnectionVerdict>();
+  /**
+   * Intermediates clients sent in chains that were accepted, by SHA-256 fingerprint: a resumed TLS
+   * session carries the client's certificate but not its intermediates. Only material to build a
+   * path from: every signature and date on it is verified again.
+   */
+  private readonly intermediates = new Map<string, X509Certificate>();
+
+  constructor(
+    private readonly policies: Policies,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Throws the 401 when the connection may not carry the project's requests. */
+  check(projectId: string, socket: Socket): void {
+    const anchors = this.policies.clientCertificateAnchors(projectId);
+    if (anchors.length === 0) return;
+    const version = this.policies.version;
+    const now = this.clock.nowMs();
+    let verdict = this.verdicts.get(socket);
+    if (!verdict || verdict.version !== version || verdict.projectId !== projectId || now > verdict.until) {
+      const result = this.verify(socket, anchors, now);
+      verdict = {
+        version,
+        projectId,
+        until: result.ok ? result.until : Infinity,
+        refusal: result.ok ? null : certificateRefused(projectId, result.reason),
+      };
+      this.verdicts.set(socket, verdict);
+    }
+    if (verdict.refusal) throw verdict.refusal;
+  }
+
+  /** The connection's client certificate against the anchors, with the intermediates it sent (or, on a resumed session, those remembered). */
+  private verify(socket: Socket, anchors: readonly TrustAnchor[], nowMs: number): ChainVerdict {
+    if (!(socket instanceof TLSSocket)) return { ok: false, reason: 'the request did not come over TLS' };
+    const chain = presentedChain(socket);
+    if (chain.length === 0) return { ok: false, reason: 'no client certificate was presented' };
+    const direct = verifyChain(chain, anchors, nowMs);
+    if (direct.ok || chain.length > 1 || this.intermediates.size === 0) {
+      if (direct.ok) this.remember(chain.slice(1));
+      return direct;
+    }
+    const completed = verifyChain([chain[0], ...this.intermediates.values()], anchors, nowMs);
+    return completed.ok ? completed : direct;
+  }
+
+  private remember(intermediates: readonly X509Certificate[]): void {
+    for (const c of intermediates) {
+      if (this.intermediates.has(c.fingerprint256)) continue;
+      if (this.intermediates.size >= REMEMBERED_INTERMEDIATES) this.intermediates.delete(this.intermediates.keys().next().value!);
+      this.intermediates.set(c.fingerprint256, c);
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
 import type { KeyEntry, KeyTable } from '../core/keys/key-table.js';
 import type { Clock } from '../platform/clock.js';
 import { ApiError, unauthorized } from '../platform/errors.js';
@@ -20,6 +21,8 @@ export interface GatewayRoutesOptions {
   clock: Clock;
   /** Largest accepted request body (uploads included), in bytes. */
   bodyLimit: number;
+  /** May the connection carry the project's requests (mutual TLS)? Throws the refusal. */
+  connection?: (projectId: string, socket: Socket) => void;
 }
 
 const NO_KEY =
@@ -44,6 +47,7 @@ export async function gatewayRoutes(app: FastifyInstance, o: GatewayRoutesOption
   const accept = (request: FastifyRequest, secret: string, entry: KeyEntry | undefined): void => {
     const now = clock.now();
     if (!entry || entry.principal.kind !== 'project' || entry.dead !== null || keys.expired(entry, now)) throw refuse(secret);
+    o.connection?.(entry.principal.projectId!, request.raw.socket);
     keys.touch(entry, now);
     request.gatewayKey = entry;
   };

@@ -34,6 +34,17 @@ export async function projectWithKey(s: TestServer, name: string, role: 'owner' 
   return { projectId, user, key: key.body.value as string, keyId: key.body.id as string };
 }
 
+/** The status and error body of an SDK call that must fail. */
+export async function refused(call: Promise<unknown>): Promise<{ status: number; error: any }> {
+  try {
+    await call;
+  } catch (err) {
+    if (err instanceof OpenAI.APIError) return { status: err.status ?? 0, error: err.error };
+    throw err;
+  }
+  return assert.fail('the request was not refused');
+}
+
 /** Waits (up to `ms`) until `check` returns a value; returns it. */
 export async function eventually<T>(check: () => Promise<T | undefined | false>, ms = 5000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + ms;

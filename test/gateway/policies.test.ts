@@ -3,24 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { type MockUpstream, startMockUpstream } from '../../src/mock-upstream/server.js';
 import { DIALECTS, TestServer } from '../helpers/harness.js';
-import { eventually, projectWithKey, routesFrom, sdk } from './helpers.js';
+import { eventually, projectWithKey, refused, routesFrom, sdk } from './helpers.js';
 
 const UPSTREAM_KEY = 'sk-upstream-policies';
 const messages = [{ role: 'user' as const, content: 'Hello there.' }];
 
 /** The JSON body of the upstream's last request. */
 const lastForwarded = (mock: MockUpstream): any => mock.received[mock.received.length - 1].json;
-
-/** The status and error body of an SDK call that must fail. */
-async function refused(call: Promise<unknown>): Promise<{ status: number; error: any }> {
-  try {
-    await call;
-  } catch (err) {
-    if (err instanceof OpenAI.APIError) return { status: err.status ?? 0, error: err.error };
-    throw err;
-  }
-  return assert.fail('the request was not refused');
-}
 
 for (const dialect of DIALECTS) {
   describe(`gateway policies [${dialect}]`, () => {

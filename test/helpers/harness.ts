@@ -51,10 +51,15 @@ export class TestServer {
   /** The in-memory key and limit tables the server answers from. */
   live!: LiveTables;
 
+  /** What requests go through (a test serving HTTPS sets a fetch that trusts its certificate). */
+  fetch: typeof fetch = globalThis.fetch;
+
   constructor(
     readonly dialect: DialectName,
     /** Serve the data plane with these options (routes to the test's upstreams, …). */
     readonly gateway?: ComposeOptions['gateway'],
+    /** More options for compose (e.g. `https`). */
+    readonly options: Partial<ComposeOptions> = {},
   ) {}
 
   get adminKey(): string {
@@ -81,7 +86,7 @@ export class TestServer {
     }
     await migrateToLatest(this.database);
     const { core, admin, live } = await compose({
-      database: this.database, clock: this.clock, catalog: await loadCatalog(), bodyLimit: 64 * 1024, live: { url: PG_URL }, gateway: this.gateway,
+      database: this.database, clock: this.clock, catalog: await loadCatalog(), bodyLimit: 64 * 1024, live: { url: PG_URL }, gateway: this.gateway, ...this.options,
     });
     this.ctx = core;
     this.app = admin;
@@ -110,7 +115,7 @@ export class TestServer {
       body = JSON.stringify(opts.body);
       headers['content-type'] = 'application/json';
     }
-    const res = await fetch(this.baseUrl + path, { method, headers, body });
+    const res = await this.fetch(this.baseUrl + path, { method, headers, body });
     const text = await res.text();
     let parsed: unknown = text;
     try {

@@ -4,12 +4,14 @@ import type { ModelCatalog } from '../catalog/index.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { Clock } from '../../platform/clock.js';
 import { monthKey, monthStart } from './month.js';
+import { CertificateTrust, type TrustAnchor } from './client-certificates.js';
 import * as repo from './repository.js';
 import { effectiveRetention, isZeroRetention } from './retention.js';
 import type { SpendCounter } from './spend-counter.js';
 import { HOSTED_TOOLS, type HostedTool } from './tools.js';
 
 export { declaredHostedTools, HOSTED_TOOLS, type HostedTool } from './tools.js';
+export { type ChainVerdict, type TrustAnchor, verifyChain } from './client-certificates.js';
 
 /** Micro-dollars per cent and per dollar: the counter's integer unit. */
 const MICROS_PER_CENT = 10_000;
@@ -25,6 +27,8 @@ interface Snapshot {
   retention: Map<string, string>;
   models: Map<string, { mode: 'allow_list' | 'deny_list'; ids: Set<string> }>;
   tools: Map<string, Record<HostedTool, boolean>>;
+  /** Active certificates: what client certificates must chain to (mutual TLS). */
+  certificates: CertificateTrust;
 }
 
 /** Recorded spend of the current month, in micro-dollars (refreshed by the poller). */
@@ -140,12 +144,14 @@ export class Policies {
   private async load(): Promise<void> {
     const db = this.options.db;
     const version = await repo.policyVersion(db);
-    const [organizationId, limits, retention, models, tools] = await Promise.all([
+    const [organizationId, limits, retention, models, tools, orgCertificates, projectCertificates] = await Promise.all([
       repo.findOrganizationId(db),
       repo.allSpendLimits(db),
       repo.allDataRetention(db),
       repo.allModelPermissions(db),
       repo.allHostedToolPermissions(db),
+      repo.organizationCertificates(db),
+      repo.projectCertificates(db),
     ]);
     this.snapshot = {
       version,
@@ -154,6 +160,7 @@ export class Policies {
       retention: new Map(retention.map((r) => [r.scope_id, r.type])),
       models: new Map(models.map((m) => [m.project_id, { mode: m.mode, ids: new Set(JSON.parse(m.model_ids) as string[]) }])),
       tools: new Map(tools.map((t) => [t.project_id, Object.fromEntries(HOSTED_TOOLS.map((k) => [k, Boolean(Number(t[k]))])) as Record<HostedTool, boolean>])),
+      certificates: new CertificateTrust({ organization: orgCertificates, projects: projectCertificates }, this.snapshot?.certificates),
     };
     this.recorded = await this.readRecordedSpend();
     this.recordedAt = performance.now();
@@ -178,6 +185,18 @@ export class Policies {
     return this.snapshot;
   }
 
+  /** The policy version the policies in memory were loaded at (it moves with every policy change). */
+  get version(): number {
+    return this.current.version;
+  }
+
+  /**
+   * The active certificates a project's data-plane clients must present a certificate chaining to:
+   * the organization's and the project's own. None: no client certificate is required.
+   */
+  clientCertificateAnchors(projectId: string): readonly TrustAnchor[] {
+    return this.current.certificates.anchorsFor(projectId);
+  }
 
   /** Whether the project may use the model (no policy: every model). */
   modelAllowed(projectId: string, model: string): boolean {

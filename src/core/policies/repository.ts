@@ -128,6 +128,23 @@ export async function saveHostedToolPermissions(db: Executor, row: HostedToolPer
   await db.insertInto('project_hosted_tool_permissions').values(row).onConflict((oc) => oc.column('project_id').doUpdateSet(changes)).execute();
 }
 
+// Certificates (client certificates for mutual TLS)
+
+/** Certificates active at the organization level. */
+export function organizationCertificates(db: Executor): Promise<{ id: string; content: string }[]> {
+  return db.selectFrom('certificates').select(['id', 'content']).where('active', '=', 1).orderBy('seq').execute();
+}
+
+/** Certificates active in a project, with the project. */
+export function projectCertificates(db: Executor): Promise<{ project_id: string; id: string; content: string }[]> {
+  return db
+    .selectFrom('project_certificates as pc')
+    .innerJoin('certificates as c', 'c.id', 'pc.certificate_id')
+    .select(['pc.project_id', 'c.id', 'c.content'])
+    .orderBy('c.seq')
+    .execute();
+}
+
 // Recorded spend
 
 /**

@@ -1,7 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { writeAudit } from '../../../core/audit.js';
 import type { Principal } from '../../../core/keys/principal.js';
-import { type AppContext, type Executor, inTransaction } from '../../../core/context.js';
+import { type Executor, inTransaction } from '../../../core/context.js';
+import type { Core } from '../../../core/index.js';
+import { bumpPolicyVersion } from '../../../core/policies/repository.js';
 import { badRequest, notFound } from '../../../platform/errors.js';
 import { newId } from '../../../platform/ids.js';
 import { listEnvelope, type PageRequest } from '../../../platform/pagination.js';
@@ -80,7 +82,7 @@ export async function requireCertificates(db: Executor, ids: string[]): Promise<
 }
 
 export class CertificatesService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: Core) {}
 
   async list(page: PageRequest) {
     const { rows, hasMore } = await repo.listCertificates(this.ctx.db, page);
@@ -132,7 +134,7 @@ export class CertificatesService {
 
   /** Deletes a certificate that is inactive for the organization and every (non-archived) project. */
   async delete(actor: Principal, id: string) {
-    return inTransaction(this.ctx, async (tx) => {
+    const result = await inTransaction(this.ctx, async (tx) => {
       const row = await requireCertificate(tx, id);
       if (row.active === 1) throw badRequest(`Certificate '${id}' is active for the organization; deactivate it first.`, 'certificate_id', 'certificate_active');
       const projects = await repo.countActiveProjects(tx, id);
@@ -145,8 +147,12 @@ export class CertificatesService {
         resourceId: id,
         details: { ...auditCertificate(row), certificate: row.content },
       });
+      // It may still be listed for archived projects: the gateway's certificates reload.
+      await bumpPolicyVersion(tx);
       return { object: 'certificate.deleted' as const, id };
     });
+    await this.ctx.policies.refresh();
+    return result;
   }
 
   /**
@@ -154,7 +160,7 @@ export class CertificatesService {
    * in the requested state are left as they are; the event lists those that changed (none: no event).
    */
   async toggle<T extends string>(actor: Principal, ids: string[], active: boolean, object: T) {
-    return inTransaction(this.ctx, async (tx) => {
+    const result = await inTransaction(this.ctx, async (tx) => {
       const rows = await requireCertificates(tx, ids);
       const changing = rows.filter((r) => (r.active === 1) !== active);
       if (changing.length) {
@@ -164,8 +170,12 @@ export class CertificatesService {
           resourceId: null,
           details: { certificates: changing.map(auditCertificate) },
         });
+        // Mutual TLS: every replica's gateway reloads the active certificates (this one at once, below).
+        await bumpPolicyVersion(tx);
       }
       return { object, data: rows.map((r): OrganizationCertificate => toScoped('organization.certificate', r, active)) };
     });
+    await this.ctx.policies.refresh();
+    return result;
   }
 }
