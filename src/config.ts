@@ -1,6 +1,7 @@
 import { redactUrl } from './platform/redact.js';
 import { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl, redactDatabaseUrl } from './platform/db/database.js';
 import { isAdminKeyFormat } from './platform/key-crypto.js';
+import { isSmtpUrl } from './platform/mail.js';
 
 /** Runtime configuration, read once from the environment. Documented in the README. */
 export interface Config {
@@ -26,6 +27,10 @@ export interface Config {
   redisUrl: string | undefined;
   /** Largest accepted data-plane request body (uploads included), in bytes. */
   gatewayBodyLimit: number;
+  /** SMTP server spend-alert emails go through (`smtp://…`, `smtps://…`); unset: alerts are logged. */
+  smtpUrl: string | undefined;
+  /** The From address of spend-alert emails (required with smtpUrl). */
+  smtpFrom: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -47,6 +52,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (bootstrapAdminKey !== undefined && !isAdminKeyFormat(bootstrapAdminKey)) {
     throw new ConfigError('ORGPLANE_ADMIN_KEY must look like an admin key: sk-admin- followed by at least 32 characters of [A-Za-z0-9_-]');
   }
+  const smtpUrl = env.ORGPLANE_SMTP_URL || undefined;
+  const smtpFrom = env.ORGPLANE_SMTP_FROM || undefined;
+  if (smtpUrl !== undefined && !isSmtpUrl(smtpUrl)) throw new ConfigError('ORGPLANE_SMTP_URL must be smtp://[user:password@]host[:port] or smtps://…');
+  if (smtpUrl !== undefined && smtpFrom === undefined) throw new ConfigError('ORGPLANE_SMTP_FROM (the From address of spend-alert emails) must be set with ORGPLANE_SMTP_URL');
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -61,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     consoleSessionSeconds: int(env, 'ORGPLANE_CONSOLE_SESSION_HOURS', 8, 1, 24 * 30) * 3600,
     redisUrl: env.REDIS_URL || undefined,
     gatewayBodyLimit: int(env, 'ORGPLANE_GATEWAY_BODY_LIMIT', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    smtpUrl,
+    smtpFrom,
   };
 }
 
@@ -71,6 +82,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ...config,
     databaseUrl: redactDatabaseUrl(config.databaseUrl),
     redisUrl: config.redisUrl === undefined ? undefined : redactUrl(config.redisUrl),
+    smtpUrl: config.smtpUrl === undefined ? undefined : redactUrl(config.smtpUrl),
     bootstrapAdminKey: config.bootstrapAdminKey === undefined ? undefined : 'REDACTED',
     metricsToken: config.metricsToken === undefined ? undefined : 'REDACTED',
   };

@@ -10,6 +10,7 @@ import * as consoleSessions from './0008_console_sessions.js';
 import * as changeSequences from './0009_change_sequences.js';
 import * as correctnessIndexes from './0010_correctness_indexes.js';
 import * as policies from './0011_policies.js';
+import * as alertOutboxLease from './0012_alert_outbox_lease.js';
 
 /**
  * All schema migrations, in order. Names sort lexically; append new ones with the next number.
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0009_change_sequences': changeSequences,
   '0010_correctness_indexes': correctnessIndexes,
   '0011_policies': policies,
+  '0012_alert_outbox_lease': alertOutboxLease,
 };
