@@ -10,6 +10,7 @@
  *
  *   npm run bench:gateway
  *   BENCH_RATE=1000 BENCH_SECONDS=10 BENCH_MAX_SECONDS=10 BENCH_CONNECTIONS=32 BENCH_STREAMS=200 npm run bench:gateway
+ *   BENCH_PEERS=0 BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:gateway   # orgplane only, profiled
  *
  * Everything listens on and talks to 127.0.0.1 only; every process started here is stopped at the end.
  */
@@ -30,6 +31,8 @@ const STREAMS = Number(process.env.BENCH_STREAMS ?? 200);
 const STREAM_RATE = 50;
 const CHUNK_DELAY_MS = 2;
 const PORTKEY_VERSION = process.env.BENCH_PORTKEY_VERSION ?? '1.15.2';
+/** BENCH_PEERS=0: orgplane and the direct runs only (quicker, e.g. with BENCH_NODE_FLAGS=--cpu-prof). */
+const PEERS = process.env.BENCH_PEERS !== '0';
 const MODEL = 'gpt-4o-mini';
 
 const dir = mkdtempSync(join(tmpdir(), 'orgplane-gateway-bench-'));
@@ -381,12 +384,14 @@ async function main(): Promise<void> {
   const probe = delta(beforeOrgplane, await mockStats());
   if (typeof orgplane === 'string') skipped.push(`(b) orgplane: ${orgplane}`);
   else proxies.push(orgplane.target);
-  const nginx = await startNginx();
-  if (typeof nginx === 'string') skipped.push(`(c) nginx: ${nginx}`);
-  else proxies.push(nginx);
-  const portkey = await startPortkey();
-  if (typeof portkey === 'string') skipped.push(`(d) Portkey: ${portkey}`);
-  else proxies.push(portkey);
+  if (PEERS) {
+    const nginx = await startNginx();
+    if (typeof nginx === 'string') skipped.push(`(c) nginx: ${nginx}`);
+    else proxies.push(nginx);
+    const portkey = await startPortkey();
+    if (typeof portkey === 'string') skipped.push(`(d) Portkey: ${portkey}`);
+    else proxies.push(portkey);
+  } else skipped.push('(c) nginx and (d) Portkey: skipped (BENCH_PEERS=0)');
 
   const usageStart = Math.floor(Date.now() / 1000) - 60;
   let orgplaneReported: { responses: number; inputTokens: number; outputTokens: number } | undefined;

@@ -1,13 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from './admin/app-type.js';
 import { type AdminAppOptions, buildAdminApp } from './admin/app.js';
+import { type ConsoleOptions, serveConsole } from './console/plugin.js';
+import { ConsoleSessions } from './console/sessions.js';
 import { type Core, type CoreOptions, createCore } from './core/index.js';
 import { LiveTables } from './core/live.js';
 import { DataPlane, type DataPlaneOptions } from './gateway/index.js';
 import { SpendAlerts, type SpendAlertsOptions } from './core/policies/alerts.js';
 import { type SmtpOptions, smtpMailer } from './platform/mail.js';
 
-export interface ComposeOptions extends CoreOptions, Omit<AdminAppOptions, 'live' | 'planes'> {
+export interface ComposeOptions extends CoreOptions, Omit<AdminAppOptions, 'live' | 'planes' | 'session' | 'surfaces'> {
+  /** The web console (default: served, sessions lasting 8 hours); false: not served. */
+  console?: ConsoleOptions | false;
   /**
    * Keep the in-memory key and limit tables (core/live) and answer from them, following the
    * database's change feed; `url`: the database URL (the change feed may open a connection of its own).
@@ -38,9 +42,16 @@ export async function compose(options: ComposeOptions): Promise<Composition> {
   const live = options.live ? await new LiveTables(core, core.keys).start(options.database, options.live.url, options.live.onError) : undefined;
   let dataPlane: DataPlane | undefined;
   let alerts: SpendAlerts | undefined;
+  const consoleOptions = options.console;
+  const sessions = consoleOptions === false ? undefined : new ConsoleSessions(core, { ttlSeconds: consoleOptions?.sessionTtlSeconds ?? 8 * 3600 });
   const admin = await buildAdminApp(core, {
     ...options,
     live,
+    // The web console: served beside the API; a console session stands for its admin key there.
+    session: sessions?.authenticate,
+    surfaces: async (app: FastifyInstance) => {
+      if (sessions) await serveConsole(app, { sessions, assetsDir: consoleOptions ? consoleOptions.assetsDir : undefined });
+    },
     planes: async (app: FastifyInstance) => {
       if (!options.gateway || !live) return;
       const plane = (dataPlane = new DataPlane({ ...options.gateway, core, live, log: app.log }));

@@ -4,9 +4,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import qs from 'qs';
-import cookie from '@fastify/cookie';
-import { consolePlugin } from '../console/plugin.js';
-import { ConsoleSessions } from '../console/sessions.js';
 import type { Core } from '../core/index.js';
 import { installErrorHandlers } from '../platform/errors.js';
 import { acceptJsonOnly } from '../platform/http.js';
@@ -15,7 +12,7 @@ import { installHealthRoutes, Readiness } from '../platform/health.js';
 import { installObservability } from '../platform/observability.js';
 import type { App } from './app-type.js';
 import { requirePermission } from './access.js';
-import { requireAdminKey } from './auth.js';
+import { requireAdminKey, type SessionAuthenticator } from './auth.js';
 import { adminModules } from './index.js';
 import { createAdminServices } from './services.js';
 import type { LiveTables } from '../core/live.js';
@@ -29,8 +26,10 @@ export interface AdminAppOptions {
   readiness?: Readiness;
   /** Bearer token GET /metrics requires (ORGPLANE_METRICS_TOKEN); none: open. */
   metricsToken?: string;
-  /** The web console (default: served, sessions lasting 8 hours); false: not served. */
-  console?: ConsoleOptions | false;
+  /** Another way to present an admin key: a console session (compose.ts: the web console's sessions). */
+  session?: SessionAuthenticator;
+  /** Registers other surfaces served beside the Administration API, before its routes (compose.ts: the web console). */
+  surfaces?: (app: FastifyInstance) => Promise<void>;
   /** The in-memory key and limit tables: keys are then resolved from memory, not the database. */
   live?: LiveTables;
   /** Registers another plane's routes on the same server before it starts (compose.ts: the gateway). */
@@ -47,14 +46,7 @@ function parseQuery(input: string): Record<string, unknown> {
   return qs.parse(input, { depth: 2, arrayLimit: 1000, parameterLimit: 2000, allowPrototypes: false }) as Record<string, unknown>;
 }
 
-export interface ConsoleOptions {
-  /** How long a console session lasts from sign-in, in seconds (default 8 hours). */
-  sessionTtlSeconds?: number;
-  /** Where the built console is (default: dist/console of the package). */
-  assetsDir?: string;
-}
-
-/** The Administration API over `core` (and the web console's server side): its services constructed once, its routes under `/v1` (admin keys only). */
+/** The Administration API over `core`: its services constructed once, its routes under `/v1` (admin keys only). */
 export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): Promise<App> {
   const services = createAdminServices(core);
   const app = Fastify({
@@ -91,16 +83,14 @@ export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(cookie);
-  const sessions = options.console === false ? undefined : new ConsoleSessions(core, { ttlSeconds: options.console?.sessionTtlSeconds ?? 8 * 3600 });
-  if (sessions) await app.register(consolePlugin, { sessions, assetsDir: options.console ? options.console.assetsDir : undefined });
+  if (options.surfaces) await options.surfaces(app as unknown as FastifyInstance);
 
   installObservability(app as unknown as FastifyInstance, { metrics: core.metrics, metricsToken: options.metricsToken });
   installHealthRoutes(app as unknown as FastifyInstance, options.readiness ?? new Readiness());
 
   await app.register(
     async (v1) => {
-      requireAdminKey(v1 as unknown as FastifyInstance, core, options.live?.keys, sessions?.authenticate);
+      requireAdminKey(v1 as unknown as FastifyInstance, core, options.live?.keys, options.session);
       requirePermission(v1 as unknown as FastifyInstance, core);
       const live = options.live;
       if (live) {

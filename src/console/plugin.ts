@@ -1,11 +1,20 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../core/keys/principal.js';
 import { ApiError, unauthorized } from '../platform/errors.js';
 import { type ConsoleSessions, checkCsrf, SESSION_COOKIE } from './sessions.js';
+
+/** How the web console is served (compose.ts). */
+export interface ConsoleOptions {
+  /** How long a console session lasts from sign-in, in seconds (default 8 hours). */
+  sessionTtlSeconds?: number;
+  /** Where the built console is (default: dist/console of the package). */
+  assetsDir?: string;
+}
 
 export interface ConsolePluginOptions {
   sessions: ConsoleSessions;
@@ -40,6 +49,12 @@ function sessionView(session: { csrfToken: string; expiresAt: number; principal:
     server_time: now,
     user: owner.type === 'user' ? { id: owner.id, name: owner.name, email: owner.email, role: owner.role } : null,
   };
+}
+
+/** Serves the console on the server's root: cookies (its sessions also stand for admin keys on /v1), then its routes. */
+export async function serveConsole(app: FastifyInstance, options: ConsolePluginOptions): Promise<void> {
+  await app.register(cookie);
+  await app.register(consolePlugin, options);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { CatalogModel, ModelCatalog } from '../core/catalog/index.js';
 import type { KeyEntry, KeyTable } from '../core/keys/key-table.js';
 import type { UsageRecorder } from '../core/usage/recorder.js';
 import type { Clock } from '../platform/clock.js';
+import type { Metrics } from '../platform/metrics.js';
 import { ApiError } from '../platform/errors.js';
 import { admit, type Admitted, type AdmissionCheck, type AdmissionRequest, settleAll } from './admission.js';
 import type { Endpoint } from './endpoints.js';
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   log: FastifyBaseLogger;
   /** Whether a project may see a model in `GET /v1/models` (policies; default: every served model). */
   modelVisible?: (projectId: string, modelId: string) => boolean;
+  /** Where the data-plane metrics are counted (platform/metrics.ts). */
+  metrics?: Metrics;
   random?: () => number;
 }
 
@@ -54,6 +57,13 @@ interface Forwarding {
   rewrite: boolean;
   /** Remember a created response's ID (for GET/DELETE and previous_response_id). */
   keep: boolean;
+}
+
+/** What one request went through, for its access-log line and metrics. */
+interface Trace {
+  model: string;
+  /** Time spent waiting for and reading the upstream's answer (ms). */
+  upstreamMs: number;
 }
 
 /** One attempt's answer, or why there was none. */
@@ -112,6 +122,26 @@ export class Gateway {
    */
   async call(c: ModelCall, headers: Record<string, string>): Promise<void> {
     const started = performance.now();
+    const trace: Trace = { model: 'unknown', upstreamMs: 0 };
+    try {
+      await this.serve(c, headers, started, trace);
+    } catch (err) {
+      this.refused(c, err, trace);
+      throw err;
+    }
+  }
+
+  /** Counts a request refused before it was forwarded (the routes render the error). */
+  private refused(c: ModelCall, err: unknown, trace: Trace): void {
+    const m = this.o.metrics;
+    if (!m || !(err instanceof ApiError)) return;
+    const project = c.key.principal.projectId!;
+    m.gatewayRequests.inc({ project, model: trace.model, status: err.status });
+    if (err.code === 'rate_limit_exceeded') m.gatewayRateLimitRefusals.inc({ project, limit: err.type });
+    else if (err.code === 'insufficient_quota') m.gatewaySpendLimitRefusals.inc({ project });
+  }
+
+  private async serve(c: ModelCall, headers: Record<string, string>, started: number, trace: Trace): Promise<void> {
     const projectId = c.key.principal.projectId!;
     this.requireRoutes();
     let body: Record<string, any> | undefined;
@@ -136,6 +166,7 @@ export class Gateway {
     }
     if (!c.key.permissions.has(c.endpoint.permission)) throw missingPermission(c.endpoint.permission, projectId);
     const { model, targets: routeTargets } = this.resolveModel(modelName);
+    trace.model = model.id;
     let targets = attemptOrder(routeTargets, this.random());
 
     // Responses: a previous response must be this project's, and is continued on its upstream.
@@ -169,16 +200,20 @@ export class Gateway {
     // From here on the answer is written here, not thrown.
     const stream = body?.stream === true;
     const strip = stream && (c.endpoint.stream === 'chat' || c.endpoint.stream === 'completions') && body?.stream_options?.include_usage !== true;
-    const ac = new AbortController();
+    // Only a stream is aborted when its client leaves (no controller, listener or signal otherwise).
+    const ac = stream ? new AbortController() : undefined;
+    // A client that leaves a stream aborts the upstream request (its usage is then estimated). A
+    // non-streamed answer is read to the end whatever the client does: the upstream bills it in
+    // full, so orgplane records exactly what it reports.
     const onClose = () => {
-      if (!c.res.writableFinished) ac.abort();
+      if (!c.res.writableFinished) ac!.abort();
     };
-    c.res.on('close', onClose);
+    if (ac) c.res.on('close', onClose);
     let outcome: { status: number; upstream: string; usage: TrafficUsage | null } = { status: 0, upstream: '-', usage: null };
     try {
-      outcome = await this.forward(c, { body, boundary, model, targets, strip, stream, rewrite: admission.bodyChanged, keep: admission.keepResponseId }, headers, ac.signal);
+      outcome = await this.forward(c, { body, boundary, model, targets, strip, stream, rewrite: admission.bodyChanged, keep: admission.keepResponseId }, headers, ac?.signal, trace);
     } finally {
-      c.res.off('close', onClose);
+      if (ac) c.res.off('close', onClose);
       const succeeded = outcome.status >= 200 && outcome.status < 300;
       settleAll(admitted, { succeeded, usage: outcome.usage });
       if (succeeded && outcome.usage) {
@@ -187,9 +222,16 @@ export class Gateway {
           id: c.requestId, timestamp: this.o.clock.now(), projectId, userId: owner.type === 'user' ? owner.id : null, keyId: c.key.principal.keyId, model: model.id,
         }));
       }
+      const ms = performance.now() - started;
+      const m = this.o.metrics;
+      if (m) {
+        m.gatewayRequests.inc({ project: projectId, model: model.id, status: outcome.status });
+        if (outcome.upstream !== '-') m.gatewayUpstreamDuration.observe({ model: model.id }, trace.upstreamMs / 1000);
+        m.gatewayAddedLatency.observe(Math.max(0, ms - trace.upstreamMs) / 1000);
+      }
       this.o.log.info({
         reqId: c.requestId, project: projectId, key: c.key.principal.keyId, model: model.id, path: c.endpoint.path, status: outcome.status,
-        upstream: outcome.upstream, ms: Math.round((performance.now() - started) * 100) / 100,
+        upstream: outcome.upstream, ms: Math.round(ms * 100) / 100,
         tokens: outcome.usage ? (outcome.usage.input_tokens ?? 0) + (outcome.usage.output_tokens ?? 0) : 0,
         ...(outcome.usage?.estimated ? { estimated: true } : {}),
       }, 'gateway');
@@ -201,7 +243,23 @@ export class Gateway {
     c: ModelCall,
     r: Forwarding,
     headers: Record<string, string>,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
+    trace: Trace,
+  ): Promise<{ status: number; upstream: string; usage: TrafficUsage | null }> {
+    const sent = performance.now();
+    try {
+      return await this.forwardTimed(c, r, headers, signal, trace);
+    } finally {
+      trace.upstreamMs = performance.now() - sent;
+    }
+  }
+
+  private async forwardTimed(
+    c: ModelCall,
+    r: Forwarding,
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+    trace: Trace,
   ): Promise<{ status: number; upstream: string; usage: TrafficUsage | null }> {
     let failure: unknown;
     let attempt: Attempt | undefined;
@@ -210,6 +268,7 @@ export class Gateway {
       const last = i === r.targets.length - 1;
       try {
         const res = await this.send(target, c.endpoint.path, 'POST', payload(c, r, target), c.contentType, c.accept, signal);
+        if (res.status >= 500 || res.status === 429) this.upstreamError(r.model.id, res.status >= 500 ? 'status_5xx' : 'status_429');
         if ((res.status >= 500 || res.status === 429) && !last) {
           await drain(res.body);
           continue;
@@ -218,13 +277,13 @@ export class Gateway {
         break;
       } catch (err) {
         failure = err;
-        if (signal.aborted) break;
+        if (signal?.aborted) break;
+        this.upstreamError(r.model.id, isTimeout(err) ? 'timeout' : 'connect');
       }
     }
     if (!attempt) {
-      if (signal.aborted) return { status: 499, upstream: '-', usage: null };
-      const timedOut = failure instanceof undiciErrors.HeadersTimeoutError || failure instanceof undiciErrors.ConnectTimeoutError || failure instanceof undiciErrors.BodyTimeoutError;
-      const error = timedOut
+      if (signal?.aborted) return { status: 499, upstream: '-', usage: null };
+      const error = isTimeout(failure)
         ? new ApiError(504, 'The upstream provider did not answer in time.', 'server_error', null, 'upstream_timeout')
         : new ApiError(502, 'The upstream provider could not be reached.', 'server_error', null, 'upstream_unreachable');
       writeError(c, error, headers);
@@ -253,13 +312,16 @@ export class Gateway {
 
     const bytes = await readAll(attempt.body).catch(() => null);
     if (bytes === null) {
+      this.upstreamError(r.model.id, 'protocol');
       // Cut off mid-answer: nothing usable was sent to the client.
-      if (!c.res.headersSent && !signal.aborted) writeError(c, new ApiError(502, 'The upstream provider closed the connection mid-answer.', 'server_error', null, 'upstream_unreachable'), headers);
-      return { status: signal.aborted ? 499 : 502, upstream, usage: null };
+      if (!c.res.headersSent && !signal?.aborted) writeError(c, new ApiError(502, 'The upstream provider closed the connection mid-answer.', 'server_error', null, 'upstream_unreachable'), headers);
+      return { status: signal?.aborted ? 499 : 502, upstream, usage: null };
     }
-    out['content-length'] = String(bytes.length);
-    c.res.writeHead(status, out);
-    c.res.end(bytes);
+    if (!c.res.destroyed) {
+      out['content-length'] = String(bytes.length);
+      c.res.writeHead(status, out);
+      c.res.end(bytes);
+    }
     let json: Record<string, any> | null = null;
     if (contentType.startsWith('application/json')) {
       try {
@@ -281,7 +343,7 @@ export class Gateway {
     r: Forwarding,
     attempt: Attempt,
     out: Record<string, string>,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
   ): Promise<TrafficUsage | null> {
     const kind = c.endpoint.stream;
     const relay = kind ? new SseRelay(kind, r.strip) : null;
@@ -309,7 +371,7 @@ export class Gateway {
   }
 
   /** One request to one upstream; throws on connection errors and timeouts. */
-  async send(target: RouteTarget | { upstream: Upstream; model: string }, path: string, method: string, body: Buffer | undefined, contentType: string | undefined, accept: string | undefined, signal: AbortSignal) {
+  async send(target: RouteTarget | { upstream: Upstream; model: string }, path: string, method: string, body: Buffer | undefined, contentType: string | undefined, accept: string | undefined, signal: AbortSignal | undefined) {
     const u = target.upstream;
     const h: Record<string, string> = { ...u.headers };
     if (contentType) h['content-type'] = contentType;
@@ -324,9 +386,17 @@ export class Gateway {
     return { status: res.statusCode, headers: res.headers, body: res.body as Attempt['body'] };
   }
 
+  private upstreamError(model: string, reason: 'connect' | 'timeout' | 'status_5xx' | 'status_429' | 'protocol'): void {
+    this.o.metrics?.gatewayUpstreamErrors.inc({ model, reason });
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.ConnectTimeoutError || err instanceof undiciErrors.BodyTimeoutError;
 }
 
 function num(v: unknown): number {
@@ -386,15 +456,15 @@ async function drain(body: Attempt['body']): Promise<void> {
   }
 }
 
-function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
+function waitDrain(res: ServerResponse, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
-      signal.removeEventListener('abort', done);
+      signal?.removeEventListener('abort', done);
       resolve();
     };
     res.on('drain', done);
-    signal.addEventListener('abort', done);
+    signal?.addEventListener('abort', done);
   });
 }
 

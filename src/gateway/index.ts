@@ -52,7 +52,7 @@ export class DataPlane {
     const [models, tools, retention, spend] = policyChecks(ctx.policies, () => ctx.catalog);
     this.checks = [models, tools, retention, new RateLimitCheck(live.limits, this.buckets), spend, ...(o.extraChecks ?? [])];
     this.gateway = new Gateway({
-      catalog: ctx.catalog, clock: ctx.clock, keys: live.keys, recorder: this.recorder, owners: this.owners, routes: o.routes, checks: this.checks, log, random: o.random,
+      catalog: ctx.catalog, clock: ctx.clock, keys: live.keys, recorder: this.recorder, owners: this.owners, routes: o.routes, checks: this.checks, log, random: o.random, metrics: ctx.metrics,
       // A project's model permissions decide what GET /v1/models lists to it.
       modelVisible: o.modelVisible ?? ((projectId, model) => ctx.policies.modelAllowed(projectId, model)),
     });

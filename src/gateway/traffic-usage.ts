@@ -79,8 +79,18 @@ export function speechUsage(input: unknown): TrafficUsage {
   return { kind: 'audio_speeches', characters: typeof input === 'string' ? input.length : 0 };
 }
 
-/** Transcriptions and translations: seconds from `usage` (`{type: "duration", seconds}`) or `duration`; 0 when billed by tokens. */
+/**
+ * Transcriptions and translations. Billed by duration (whisper-1: `usage: {type: "duration",
+ * seconds}`, or `duration`): an audio-transcriptions record of those seconds. Billed by tokens
+ * (gpt-4o-transcribe and the like: `usage: {type: "tokens", input_tokens, input_token_details:
+ * {audio_tokens}, output_tokens}`): a completions record of those tokens, since the
+ * audio-transcriptions usage has no token counters — priced by the catalog's token prices.
+ */
 export function transcriptionUsage(body: Json | null): TrafficUsage {
+  if (body?.usage?.type === 'tokens') {
+    const u = body.usage;
+    return consistent({ kind: 'completions', input_tokens: int(u.input_tokens), input_audio_tokens: int(u.input_token_details?.audio_tokens), output_tokens: int(u.output_tokens), service_tier: 'default' });
+  }
   const seconds = body?.usage?.type === 'duration' ? body.usage.seconds : body?.duration;
   return { kind: 'audio_transcriptions', seconds: Math.ceil(typeof seconds === 'number' && seconds > 0 ? seconds : 0) };
 }

@@ -23,6 +23,8 @@ export interface MockUpstreamOptions {
   apiKey?: string;
   /** Delay between SSE chunks (tests of disconnects); default 0. */
   streamChunkDelayMs?: number;
+  /** Delay between the headers and the body of a successful JSON answer (tests of disconnects); default 0. */
+  bodyDelayMs?: number;
   /** Keep every request in `received`; default true (the CLI turns it off: a long run would grow without bound). */
   recordRequests?: boolean;
 }
@@ -99,6 +101,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
   const failureRate = options.failureRate ?? 0;
   const latencyMs = options.latencyMs ?? 0;
   const chunkDelayMs = options.streamChunkDelayMs ?? 0;
+  const bodyDelayMs = options.bodyDelayMs ?? 0;
   const record = options.recordRequests ?? true;
   const authorization = options.apiKey === undefined ? undefined : `Bearer ${options.apiKey}`;
   let forced: { status: number; body: string; count: number } | null = null;
@@ -188,6 +191,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
         mock.reported.outputTokens += usage.output;
       });
     }
+    if (reply.kind === 'json' && bodyDelayMs > 0) return sendDelayed(res, reply.status ?? 200, reply.body);
     if (reply.kind === 'json') return sendBytes(res, reply.status ?? 200, 'application/json', reply.body);
     if (reply.kind === 'bytes') return sendBytes(res, reply.status ?? 200, reply.contentType, reply.body);
     await sendEvents(res, reply.frames);
@@ -200,6 +204,14 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       'x-request-id': state.id('req_'),
     });
     res.end(body);
+  }
+
+  /** Headers first; the body `bodyDelayMs` later. */
+  async function sendDelayed(res: ServerResponse, status: number, body: string): Promise<void> {
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': state.id('req_') });
+    res.flushHeaders();
+    await sleep(bodyDelayMs);
+    if (!res.destroyed) res.end(body);
   }
 
   async function sendEvents(res: ServerResponse, frames: string[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Kinds of secret API keys and their visible prefixes. */
 export const KeyPrefix = {
@@ -24,7 +24,8 @@ export function generateKey(kind: KeyKind): string {
  * cryptographic hash is sufficient (no dictionary to attack) and keeps auth cheap.
  */
 export function hashKey(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  // One-shot hash: no Hash object per request (every request is authenticated through this).
+  return hash('sha256', value, 'hex');
 }
 
 /** Constant-time comparison of two stored hashes. */

@@ -86,7 +86,7 @@ export class Metrics {
   });
   readonly gatewayUpstreamErrors = new Counter({
     name: 'orgplane_gateway_upstream_errors_total',
-    help: 'Upstream failures, by model and reason (connect, timeout, status_5xx, status_4xx, protocol).',
+    help: 'Upstream failures, by model and reason (connect, timeout, status_5xx, status_429, protocol: cut off mid-answer).',
     labelNames: ['model', 'reason'] as const,
     registers: [this.registry],
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI, { toFile } from 'openai';
 import { type MockUpstream, startMockUpstream } from '../../src/mock-upstream/server.js';
 import { DIALECTS, TestServer } from '../helpers/harness.js';
@@ -20,6 +21,7 @@ for (const dialect of DIALECTS) {
     let a: MockUpstream;
     let b: MockUpstream;
     let slow: MockUpstream;
+    let late: MockUpstream;
     let s: TestServer;
     let direct: OpenAI;
     let main: Awaited<ReturnType<typeof projectWithKey>>;
@@ -29,11 +31,13 @@ for (const dialect of DIALECTS) {
       a = await startMockUpstream({ port: 0, apiKey: UPSTREAM_KEY_A });
       b = await startMockUpstream({ port: 0, apiKey: UPSTREAM_KEY_B });
       slow = await startMockUpstream({ port: 0, apiKey: UPSTREAM_KEY_A, streamChunkDelayMs: 50 });
+      late = await startMockUpstream({ port: 0, apiKey: UPSTREAM_KEY_A, bodyDelayMs: 300 });
       const routes = routesFrom(
         `upstreams:
   a: { base_url: "${a.url}", api_key_env: GW_KEY_A, headers: { x-team: research } }
   b: { base_url: "${b.url}", api_key_env: GW_KEY_B }
   slow: { base_url: "${slow.url}", api_key_env: GW_KEY_A }
+  late: { base_url: "${late.url}", api_key_env: GW_KEY_A }
   dead: { base_url: "http://127.0.0.1:9/v1", timeout_ms: 2000 }
 models:
   "*": [a]
@@ -41,6 +45,7 @@ models:
   gpt-4.1: [{ upstream: a, weight: 1 }, { upstream: b, weight: 0 }]
   gpt-4.1-mini: [{ upstream: a, model: upstream-mini }]
   gpt-4.1-nano: [slow]
+  gpt-5-nano: [late]
   o3-mini: [dead]
 `,
         { GW_KEY_A: UPSTREAM_KEY_A, GW_KEY_B: UPSTREAM_KEY_B },
@@ -52,7 +57,7 @@ models:
     });
     after(async () => {
       await s.stop();
-      await Promise.all([a.close(), b.close(), slow.close()]);
+      await Promise.all([a.close(), b.close(), slow.close(), late.close()]);
     });
 
     it('chat completions, not streamed: the upstream answer, with OpenAI headers; keys never cross', async () => {
@@ -200,6 +205,24 @@ models:
       assert.ok(amount > 0);
     });
 
+    it('usage: a token-billed transcription is recorded as the tokens it used, priced by the catalog', async () => {
+      const p = await projectWithKey(s, 'Transcribed');
+      const file = await toFile(Buffer.alloc(48_000, 5), 'b.mp3', { type: 'audio/mpeg' });
+      const t: any = await sdk(s, p.key).audio.transcriptions.create({ model: 'gpt-4o-transcribe', file });
+      assert.equal(t.usage.type, 'tokens');
+      const totals = await eventually(async () => {
+        const u = await usageTotals(s, 'completions', p.projectId);
+        return u.num_model_requests === 1 ? u : undefined;
+      }, 5000, 'the transcription usage');
+      assert.equal(totals.input_tokens, t.usage.input_tokens);
+      assert.equal(totals.input_audio_tokens, t.usage.input_token_details.audio_tokens);
+      assert.equal(totals.output_tokens, t.usage.output_tokens);
+      const day = s.clock.now() - (s.clock.now() % 86400);
+      const costs = await s.get(`/v1/organization/costs?start_time=${day}&project_ids[]=${p.projectId}&group_by[]=line_item`);
+      const items = costs.body.data[0].results.filter((r: any) => r.amount.value > 0).map((r: any) => r.line_item).sort();
+      assert.deepEqual(items, ['gpt-4o-transcribe, audio input', 'gpt-4o-transcribe, output']);
+    });
+
     it('keys: admin, unknown, deleted keys, removed owners and archived projects get 401; service-account keys work', async () => {
       const unauthorized = (err: any) => err instanceof OpenAI.AuthenticationError && err.code === 'invalid_api_key';
       await assert.rejects(sdk(s, s.adminKey).chat.completions.create({ model: 'gpt-4o-mini', messages }), unauthorized);
@@ -333,6 +356,41 @@ models:
         return t.num_model_requests === 1 ? t : undefined;
       }, 5000, 'estimated usage');
       assert.ok(totals.input_tokens > 0, 'input counted by the tokenizer');
+    });
+
+    it('a client that leaves a non-streamed request: the answer is still read to the end and its usage recorded exactly', async () => {
+      const p = await projectWithKey(s, 'Leaver');
+      const controller = new AbortController();
+      const pending = fetch(`${s.baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${p.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-5-nano', messages }),
+        signal: controller.signal,
+      }).catch(() => null);
+      // The upstream has sent its headers (the body follows 300 ms later): the client leaves.
+      await eventually(async () => late.received.length === 1, 5000, 'the request to reach the upstream');
+      await sleep(100);
+      controller.abort();
+      await pending;
+      const totals = await eventually(async () => {
+        const t = await usageTotals(s, 'completions', p.projectId);
+        return t.num_model_requests === 1 ? t : undefined;
+      }, 5000, 'the usage of the answer the upstream completed');
+      assert.equal(late.aborted, 0);
+      assert.equal(totals.input_tokens, late.reported.inputTokens);
+      assert.equal(totals.output_tokens, late.reported.outputTokens);
+    });
+
+    it('metrics: data-plane requests, refusals, upstream errors and added latency are counted', async () => {
+      const text = await (await fetch(`${s.baseUrl}/metrics`)).text();
+      const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+      assert.ok(value(new RegExp(`orgplane_gateway_requests_total\\{project="${main.projectId}",model="gpt-4o-mini",status="200"\\} (\\d+)`)) >= 1, 'successful requests counted');
+      assert.ok(value(/orgplane_gateway_rate_limit_refusals_total\{project="[^"]+",limit="requests"\} (\d+)/) >= 3, 'rate-limit refusals counted');
+      assert.ok(value(/orgplane_gateway_upstream_errors_total\{model="o3-mini",reason="connect"\} (\d+)/) >= 1, 'upstream connection errors counted');
+      assert.ok(value(/orgplane_gateway_upstream_errors_total\{model="gpt-4.1",reason="status_5xx"\} (\d+)/) >= 1, 'upstream 5xx counted');
+      assert.ok(value(/orgplane_gateway_added_latency_seconds_count (\d+)/) >= 1, 'added latency observed');
+      assert.ok(value(/orgplane_gateway_upstream_duration_seconds_count\{model="gpt-4o-mini"\} (\d+)/) >= 1, 'upstream duration observed');
+      assert.doesNotMatch(text, /sk-proj-|sk-svcacct-/, 'no key in the metrics');
     });
 
     it('stored responses belong to the project that created them', async () => {

@@ -24,7 +24,7 @@ describe('health and readiness', () => {
     for (const [name, check] of Object.entries(databaseReadiness(database))) readiness.add(name, check);
     let upstreams = false;
     readiness.add('upstreams', async () => (upstreams ? undefined : 'upstream configuration not loaded'));
-    const app = await buildAdminApp(createCore({ database, clock: new ManualClock(), catalog: await loadCatalog() }), { readiness, console: false });
+    const app = await buildAdminApp(createCore({ database, clock: new ManualClock(), catalog: await loadCatalog() }), { readiness });
     cleanup.push(async () => {
       await app.close();
       await database.close();

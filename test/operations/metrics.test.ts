@@ -87,7 +87,7 @@ forEachDialect('metrics', (server) => {
 
   it('restricts /metrics to a bearer token when one is configured', async () => {
     const s = server();
-    const app = await buildAdminApp(s.ctx, { metricsToken: 'scrape-token-123', console: false });
+    const app = await buildAdminApp(s.ctx, { metricsToken: 'scrape-token-123' });
     try {
       const base = await app.listen({ port: 0, host: '127.0.0.1' });
       for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong' }, { authorization: 'Bearer scrape-token-1234' }, { authorization: 'scrape-token-123' }]) {

@@ -105,12 +105,27 @@ export class Policies {
     const version = await repo.policyVersion(this.options.db);
     // Recorded spend (usage ingested, traffic flushed) is re-read every second, whatever the policy version.
     const stale = performance.now() - this.recordedAt >= 1000;
-    if (!this.closed && (this.snapshot === null || version !== this.snapshot.version || stale || this.snapshot.organizationId === null)) await this.refresh();
+    if (this.closed) return;
+    if (this.snapshot === null || version !== this.snapshot.version || this.snapshot.organizationId === null) await this.refresh();
+    else if (stale) await this.refreshSpend();
+  }
+
+  /** Re-reads only the recorded spend (the policies themselves are unchanged), in turn with the loads. */
+  private refreshSpend(): Promise<void> {
+    return this.inTurn(async () => {
+      this.recorded = await this.readRecordedSpend();
+      this.recordedAt = performance.now();
+    });
   }
 
   /** Reloads now (after a change made by this replica, so that it applies at once here). Loads run one at a time. */
   refresh(): Promise<void> {
-    const run = (this.loading ?? Promise.resolve()).then(() => this.load());
+    return this.inTurn(() => this.load());
+  }
+
+  /** Runs `job` after the loads before it (one at a time). */
+  private inTurn(job: () => Promise<void>): Promise<void> {
+    const run = (this.loading ?? Promise.resolve()).then(job);
     const settled: Promise<void> = run.then(
       () => undefined,
       () => undefined,
