@@ -107,7 +107,7 @@ describe('the orgplane process', () => {
 
   it('refuses an ORGPLANE_ADMIN_KEY that does not look like an admin key', async () => {
     const bad = start({ ORGPLANE_ADMIN_KEY: 'hunter2', DATABASE_URL: `sqlite:${join(dir, 'other.db')}` });
-    assert.equal(await exit(bad.child), 1);
-    assert.match(bad.output(), /ORGPLANE_ADMIN_KEY must look like an admin key/);
+    assert.equal(await exit(bad.child), 78, 'EX_CONFIG');
+    assert.match(bad.output(), /ORGPLANE_ADMIN_KEY: must look like an admin key/);
   });
 });

@@ -1,5 +1,5 @@
 import { loadCatalog } from '../core/catalog/index.js';
-import { type Config, loadConfig } from '../config.js';
+import { type Config, ConfigError, exitOnConfigError, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
 import { systemClock } from '../platform/clock.js';
@@ -32,12 +32,16 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Wraps a command's action: a failure is `orgplane: error: …` on stderr and its exit code (1 unless said). */
+/**
+ * Wraps a command's action: a failure is `orgplane: error: …` on stderr and its exit code (1 unless
+ * said); configuration problems are a line each and exit 78, as when the server starts.
+ */
 export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
     } catch (err) {
+      if (err instanceof ConfigError) exitOnConfigError(err);
       process.stderr.write(`\norgplane: error: ${errorMessage(err)}\n`);
       process.exit(err instanceof CliError ? err.exitCode : 1);
     }

@@ -26,9 +26,11 @@ program
   .description('Serve the Administration API (and the gateway, when upstreams are configured) until SIGTERM.')
   .option('--print-config', 'print the effective configuration (secrets redacted) and exit')
   .action(action(async (opts: { printConfig?: boolean }) => {
-    const { describeConfig, loadConfig } = await import('../config.js');
     if (opts.printConfig) {
-      process.stdout.write(`${JSON.stringify(describeConfig(loadConfig()), (_key, value) => (value === undefined ? null : value), 2)}\n`);
+      // Checked as a start checks it (every variable, the routes and catalog files), then shown.
+      await (await import('../main.js')).loadStartup();
+      const { describeConfig } = await import('../config.js');
+      process.stdout.write(`${JSON.stringify(describeConfig(), null, 2)}\n`);
       return;
     }
     (await import('../main.js')).serveFromEnvironment();
@@ -81,6 +83,18 @@ usage
     const { force, seed, ...shape } = opts;
     await (await import('./usage-demo.js')).demoUsage({ ...shape, seed: seed ?? Math.floor(Date.now() / 1000) }, force === true);
   }));
+
+usage
+  .command('reprice')
+  .description('Re-price the usage recorded since a day with the current model catalog (ORGPLANE_MODEL_CATALOG and the built-in one), e.g. after adding a model the catalog did not know (its usage was stored at $0). Prints what changed; audited as organization.updated; running it again changes nothing. Use the catalog the server runs with, and restart the server after changing it.')
+  .requiredOption('--since <date>', 'first day to re-price, YYYY-MM-DD (UTC); every day from it on', (raw: string) => {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
+    const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
+    if (!match || new Date(ms).toISOString().slice(0, 10) !== raw) throw new InvalidArgumentError(`--since must be a day as YYYY-MM-DD (UTC), got "${raw}"`);
+    return ms / 1000;
+  })
+  .option('--dry-run', 'show what would change, write nothing')
+  .action(action(async (opts: { since: number; dryRun?: boolean }) => (await import('./usage-reprice.js')).repriceUsage(opts.since, { dryRun: opts.dryRun === true })));
 
 program
   .command('backup')

@@ -24,16 +24,6 @@ export interface SmtpOptions {
   timeoutMs?: number;
 }
 
-/** Whether `url` is an SMTP URL nodemailer can use. */
-export function isSmtpUrl(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return (parsed.protocol === 'smtp:' || parsed.protocol === 'smtps:') && parsed.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A Mailer over SMTP (nodemailer): one connection per message, each step bounded by `timeoutMs`.
  * nodemailer is loaded with the first message (a server that never sends mail starts without it).

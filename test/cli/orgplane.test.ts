@@ -5,6 +5,7 @@ import { it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { forEachDialect, type TestServer } from '../helpers/harness.js';
 import { ServerProcess, TSX, tempSqlite } from '../helpers/process.js';
+import { SETTINGS } from '../../src/config.js';
 
 const CLI = [...TSX, 'src/cli/orgplane.ts'];
 
@@ -26,7 +27,7 @@ function orgplaneAsync(args: string[], env: Record<string, string>): Promise<{ s
 }
 
 it('orgplane: --help on every command, exit 0; misuse exits 2 naming the option or argument', () => {
-  for (const path of [[], ['serve'], ['migrate'], ['admin-key'], ['admin-key', 'create'], ['usage'], ['usage', 'import'], ['usage', 'demo'], ['backup'], ['mock-upstream']]) {
+  for (const path of [[], ['serve'], ['migrate'], ['admin-key'], ['admin-key', 'create'], ['usage'], ['usage', 'import'], ['usage', 'demo'], ['usage', 'reprice'], ['backup'], ['mock-upstream']]) {
     const r = orgplane([...path, '--help']);
     assert.equal(r.status, 0, `${path.join(' ')} --help: ${r.stderr}`);
     assert.match(r.stdout, new RegExp(`^Usage: orgplane${path.length ? ` ${path.join(' ')}` : ''} `), path.join(' '));
@@ -37,6 +38,12 @@ it('orgplane: --help on every command, exit 0; misuse exits 2 naming the option 
   const bad = orgplane(['usage', 'import', 'x.jsonl', '--batch', 'many']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--batch must be an integer/);
+  const badDay = orgplane(['usage', 'reprice', '--since', '2025-02-30']);
+  assert.equal(badDay.status, 2);
+  assert.match(badDay.stderr, /--since must be a day as YYYY-MM-DD \(UTC\), got "2025-02-30"/);
+  const noDay = orgplane(['usage', 'reprice']);
+  assert.equal(noDay.status, 2);
+  assert.match(noDay.stderr, /required option '--since <date>' not specified/);
   const missing = orgplane(['backup']);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /missing required argument 'file'/);
@@ -46,18 +53,30 @@ it('orgplane: --help on every command, exit 0; misuse exits 2 naming the option 
   assert.doesNotMatch(noFile.stderr, /\n\s+at /, 'no stack trace');
 });
 
-it('orgplane serve --print-config shows the effective configuration with secrets redacted', () => {
+it('orgplane serve --print-config shows every variable, secrets redacted; a bad one is refused like a start', () => {
   const key = `sk-admin-${'s'.repeat(40)}`;
-  const r = orgplane(['serve', '--print-config'], {
+  const env = {
     DATABASE_URL: 'postgres://orgplane:db-password-1@127.0.0.1:5432/test', ORGPLANE_ADMIN_KEY: key, ORGPLANE_METRICS_TOKEN: 'metrics-secret-1', PORT: '9123',
-  });
+    REDIS_URL: 'redis://:redis-secret-1@127.0.0.1:6379', ORGPLANE_UPSTREAM_API_KEY: 'upstream-secret-1', ORGPLANE_UPSTREAM_URL: 'http://127.0.0.1:9/v1',
+  };
+  const r = orgplane(['serve', '--print-config'], env);
   assert.equal(r.status, 0, r.stderr);
   const config = JSON.parse(r.stdout);
-  assert.equal(config.port, 9123);
-  assert.equal(config.databaseUrl, 'postgres://orgplane:REDACTED@127.0.0.1:5432/test');
-  assert.equal(config.bootstrapAdminKey, 'REDACTED');
-  assert.equal(config.metricsToken, 'REDACTED');
-  for (const secret of ['db-password-1', 'metrics-secret-1', key]) assert.ok(!r.stdout.includes(secret), secret);
+  assert.deepEqual(Object.keys(config), Object.keys(SETTINGS), 'every variable');
+  assert.equal(config.PORT, '9123');
+  assert.equal(config.HOST, '127.0.0.1', 'defaults shown');
+  assert.equal(config.ORGPLANE_USAGE_CACHE_MB, '256');
+  assert.equal(config.ORGPLANE_MODEL_CATALOG, null, 'unset');
+  assert.equal(config.DATABASE_URL, 'postgres://orgplane:REDACTED@127.0.0.1:5432/test');
+  assert.equal(config.REDIS_URL, 'redis://:REDACTED@127.0.0.1:6379');
+  assert.equal(config.ORGPLANE_ADMIN_KEY, 'REDACTED');
+  assert.equal(config.ORGPLANE_METRICS_TOKEN, 'REDACTED');
+  assert.equal(config.ORGPLANE_UPSTREAM_API_KEY, 'REDACTED');
+  for (const secret of ['db-password-1', 'metrics-secret-1', 'redis-secret-1', 'upstream-secret-1', key]) assert.ok(!r.stdout.includes(secret), secret);
+  const bad = orgplane(['serve', '--print-config'], { ...env, LOG_LEVEL: 'verbose' });
+  assert.equal(bad.status, 78);
+  assert.equal(bad.stdout, '');
+  assert.equal(bad.stderr, 'orgplane: configuration error: LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"\n');
 });
 
 it('orgplane migrate applies the migrations once', () => {

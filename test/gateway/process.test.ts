@@ -94,7 +94,7 @@ describe('the orgplane process with an upstream', () => {
     let err = '';
     child.stderr!.on('data', (d) => (err += d));
     const [code] = await once(child, 'exit');
-    assert.equal(code, 1);
+    assert.equal(code, 78, 'EX_CONFIG');
     assert.match(err, new RegExp(`ORGPLANE_UPSTREAMS ${file.replaceAll('/', '\\/')}: models\\.gpt-4o\\[0\\]\\.upstream: no upstream named "b"`));
   });
 });

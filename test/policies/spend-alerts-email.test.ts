@@ -297,13 +297,15 @@ for (const dialect of DIALECTS) {
 }
 
 it('ORGPLANE_SMTP_URL / ORGPLANE_SMTP_FROM: validated, and the password never printed', () => {
-  const config = loadConfig({ ORGPLANE_SMTP_URL: `smtp://${USER}:${PASSWORD}@mail.example.com:2525`, ORGPLANE_SMTP_FROM: FROM });
+  const env = { ORGPLANE_SMTP_URL: `smtp://${USER}:${PASSWORD}@mail.example.com:2525`, ORGPLANE_SMTP_FROM: FROM };
+  const config = loadConfig(env);
   assert.equal(config.smtpUrl, `smtp://${USER}:${PASSWORD}@mail.example.com:2525`);
   assert.equal(config.smtpFrom, FROM);
-  const printed = JSON.stringify(describeConfig(config));
-  assert.ok(!printed.includes(PASSWORD));
-  assert.equal(describeConfig(config).smtpUrl, `smtp://${USER}:REDACTED@mail.example.com:2525`);
-  assert.throws(() => loadConfig({ ORGPLANE_SMTP_URL: 'smtp://mail.example.com' }), (e: unknown) => e instanceof ConfigError && /ORGPLANE_SMTP_FROM/.test(e.message));
-  assert.throws(() => loadConfig({ ORGPLANE_SMTP_URL: 'http://mail.example.com', ORGPLANE_SMTP_FROM: FROM }), (e: unknown) => e instanceof ConfigError && /ORGPLANE_SMTP_URL/.test(e.message));
+  const printed = describeConfig(env);
+  assert.ok(!JSON.stringify(printed).includes(PASSWORD));
+  assert.equal(printed.ORGPLANE_SMTP_URL, `smtp://${USER}:REDACTED@mail.example.com:2525`);
+  assert.equal(printed.ORGPLANE_SMTP_FROM, FROM);
+  assert.throws(() => loadConfig({ ORGPLANE_SMTP_URL: 'smtp://mail.example.com' }), (e: unknown) => e instanceof ConfigError && /^ORGPLANE_SMTP_FROM: must be set/.test(e.message));
+  assert.throws(() => loadConfig({ ORGPLANE_SMTP_URL: 'http://mail.example.com', ORGPLANE_SMTP_FROM: FROM }), (e: unknown) => e instanceof ConfigError && /^ORGPLANE_SMTP_URL: must be a smtp:\/\/ or smtps:\/\/ URL/.test(e.message));
   assert.equal(loadConfig({}).smtpUrl, undefined);
 });

@@ -1,3 +1,4 @@
+import { CompiledQuery } from 'kysely';
 import type { Database, Executor, SqlSyntax, WriteStatement } from '../../platform/db/database.js';
 import { yieldToEventLoop } from '../../platform/yield.js';
 import { COUNTERS, type Counter, type Dimension, type KindSpec, outputCounters } from './kinds.js';
@@ -212,6 +213,35 @@ export class UsageStore {
   async existingProjectIds(ids: string[], db: Executor = this.database.db): Promise<Set<string>> {
     const rows = await db.selectFrom('projects').select('id').where('id', 'in', ids).execute();
     return new Set(rows.map((r) => r.id));
+  }
+
+  // ---- Re-pricing (inside one transaction: see UsageRepricing) ----
+
+  /** Each tuple's daily usage from day `from` on, with the dimensions its price depends on and its project and key. */
+  async dailyUsage(db: Executor, from: number) {
+    return db
+      .selectFrom('usage_1d as u')
+      .innerJoin('usage_dims as d', 'd.id', 'u.dim_id')
+      .select(['u.bucket_start', 'd.kind', 'd.project_id', 'd.api_key_id', 'd.model', 'd.batch', 'd.size'])
+      .select(COUNTERS.map((c) => `u.${c}` as `u.${Counter}`))
+      .where('u.bucket_start', '>=', from)
+      .execute();
+  }
+
+  /** The stored daily cost rows of a cost rollup from day `from` on, with their items. */
+  async dailyCosts(db: Executor, table: CostTable, from: number) {
+    return db
+      // Both cost rollups have one shape.
+      .selectFrom(`${table} as c` as 'usage_costs_1d as c')
+      .innerJoin('usage_cost_items as i', 'i.id', 'c.item_id')
+      .select(['c.bucket_start', 'c.item_id', 'c.amount', 'i.project_id', 'i.api_key_id', 'i.line_item', 'i.quantity_unit'])
+      .where('c.bucket_start', '>=', from)
+      .execute();
+  }
+
+  /** Runs write statements (costStatements, dayVersionStatements) in `db`'s transaction rather than as a script of their own. */
+  async execute(db: Executor, statements: readonly WriteStatement[]): Promise<void> {
+    for (const { sql, parameters } of statements) await db.executeQuery(CompiledQuery.raw(sql, Array.from(parameters)));
   }
 
   // ---- Reads ----

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { CompiledQuery, type InsertResult, Kysely, PostgresDialect, type SelectQueryBuilder, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
-import { type DialectName, SYNTAX, type SqlSyntax, syntaxOf } from './dialect.js';
+import { type DialectName, redactDatabaseUrl, SYNTAX, type SqlSyntax, syntaxOf } from './dialect.js';
 import type { DB } from './schema.js';
 import { cachingConnection } from './sqlite-cache.js';
 import { registerSqlFunctions } from './sqlite-functions.js';
@@ -11,7 +11,7 @@ import { type KeyedTexts, openSqliteReader, type SqliteReader } from './sqlite-r
 import { openSqliteWriter, type SqliteWriter } from './sqlite-writer.js';
 import { runWriteScript, type WriteGuard, type WriteOutcome, type WriteStatement } from './write-script.js';
 
-export { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, isDatabaseUrl, redactDatabaseUrl, isUniqueViolation, type DialectName, type SqlSyntax } from './dialect.js';
+export { DATABASE_URL_FORMS, DEFAULT_DATABASE_URL, databaseUrlProblem, redactDatabaseUrl, isUniqueViolation, type DialectName, type SqlSyntax } from './dialect.js';
 export type { KeyedTexts } from './sqlite-reader.js';
 export type { WriteGuard, WriteOutcome, WriteStatement } from './write-script.js';
 
@@ -106,18 +106,76 @@ export interface OpenOptions {
   pgSchema?: string;
 }
 
-/** The file path of a `sqlite:<path>` URL (`:memory:` for an in-memory database). */
+/** The file path of a `sqlite:<path>` URL (`:memory:` for an in-memory database; `sqlite:///x` is `/x`). */
 export function sqlitePath(url: string): string {
-  return url.slice('sqlite:'.length);
+  const path = url.slice('sqlite:'.length);
+  return path.startsWith('///') ? path.slice(2) : path;
+}
+
+/**
+ * The database cannot be opened or reached (a file that cannot be created, a server that refuses
+ * or does not answer): its message says which and why, in one line, without the password.
+ */
+export class DatabaseUnavailable extends Error {}
+
+/** How long opening a PostgreSQL database may take before it is reported unreachable. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Opens the SQLite file, creating its directory; a failure is a DatabaseUnavailable naming the path. */
+function openSqliteFile(url: string, path: string): SQLite.Database {
+  const fail = (what: string, err: unknown) => new DatabaseUnavailable(`DATABASE_URL ${url}: ${what} (${describeError(err)})`);
+  if (path !== ':memory:') {
+    try {
+      mkdirSync(dirname(resolve(path)), { recursive: true });
+    } catch (err) {
+      throw fail(`cannot create the directory ${dirname(resolve(path))}`, err);
+    }
+  }
+  try {
+    const sqlite = new SQLite(path);
+    sqlite.pragma('journal_mode = WAL');
+    return sqlite;
+  } catch (err) {
+    throw fail(`cannot open ${resolve(path)} for writing`, err);
+  }
+}
+
+/** `CODE: message` of a system or driver error (the first of an AggregateError: every address refused). */
+function describeError(err: unknown): string {
+  const first = err instanceof AggregateError && err.errors.length ? err.errors[0] : err;
+  const { code, message } = first as NodeJS.ErrnoException;
+  return `${code ? `${code}: ` : ''}${message || String(first)}`;
+}
+
+/** Resolves with `work`, or rejects with a DatabaseUnavailable when it takes longer than CONNECT_TIMEOUT_MS or fails. */
+async function reachable<T>(url: string, work: Promise<T>): Promise<T> {
+  const where = (() => {
+    try {
+      const u = new URL(url);
+      return `${u.hostname || 'localhost'}:${u.port || 5432}`;
+    } catch {
+      return 'the server';
+    }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseUnavailable(`DATABASE_URL ${redactDatabaseUrl(url)}: no answer from ${where} within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } catch (err) {
+    if (err instanceof DatabaseUnavailable) throw err;
+    throw new DatabaseUnavailable(`DATABASE_URL ${redactDatabaseUrl(url)}: cannot connect to ${where} (${describeError(err)})`);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Opens `sqlite:<path>` (WAL, synchronous=FULL: an acknowledged write survives a crash) or `postgres://...`. */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   if (url.startsWith('sqlite:')) {
     const path = sqlitePath(url);
-    if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-    const sqlite = new SQLite(path);
-    sqlite.pragma('journal_mode = WAL');
+    const sqlite = openSqliteFile(url, path);
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
@@ -146,7 +204,10 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('invalid schema name');
   if (schema) {
     const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
+    await reachable(url, admin.connect()).catch((err) => {
+      void admin.end().catch(() => undefined);
+      throw err;
+    });
     try {
       await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     } finally {
@@ -163,7 +224,10 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   // 0006). Queued on a new connection before any other query; a connection it fails on fails those too.
   pool.on('connect', (client) => void client.query('set extra_float_digits = 1').catch(() => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  await sql`select 1`.execute(db);
+  await reachable(url, sql`select 1`.execute(db)).catch((err) => {
+    void db.destroy().catch(() => undefined);
+    throw err;
+  });
   return databaseOf({
     db,
     dialect: 'postgres',

@@ -85,9 +85,32 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }
 
-/** Whether `url` names a database orgplane can open. */
-export function isDatabaseUrl(url: string): boolean {
-  return url.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(url);
+/**
+ * What is wrong with a database URL, or undefined when orgplane can open it. The SQLite forms:
+ * `sqlite:data/o.db` or `sqlite:./data/o.db` (relative to the working directory),
+ * `sqlite:/var/lib/o.db` or `sqlite:///var/lib/o.db` (absolute), `sqlite::memory:` (in memory,
+ * gone at exit). `sqlite://name` is refused: it reads as a host, not a file.
+ */
+export function databaseUrlProblem(url: string): string | undefined {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (path === '') return `"${url}" names no file; use e.g. sqlite:./data/orgplane.db (relative to the working directory) or sqlite:///var/lib/orgplane/orgplane.db (absolute)`;
+    if (path.startsWith('//') && !path.startsWith('///')) {
+      const rest = path.slice(2);
+      return `"${url}" is ambiguous (after "//" comes a host, not a file); use sqlite:${rest} for ./${rest} in the working directory, or sqlite:///${rest} for /${rest}`;
+    }
+    if (path.startsWith('~')) return `"${url}": "~" is not expanded; give the path in full`;
+    return undefined;
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      return `"${redactUrl(url)}" is not a valid URL (a password with special characters must be percent-encoded)`;
+    }
+    return undefined;
+  }
+  return `must be ${DATABASE_URL_FORMS}, got "${url.includes('@') ? redactUrl(url) : url}"`;
 }
 
 /** The URL with its password hidden (a file path has none). */
@@ -97,4 +120,4 @@ export function redactDatabaseUrl(url: string): string {
 
 /** Where orgplane keeps its data unless told otherwise. */
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/orgplane.db';
-export const DATABASE_URL_FORMS = 'sqlite:<path> or postgres://...';
+export const DATABASE_URL_FORMS = 'sqlite:<path> (relative to the working directory), sqlite:///<absolute path>, sqlite::memory: or postgres://user@host:port/database';

@@ -20,5 +20,19 @@ export async function lockOrganization(tx: Kysely<any>): Promise<void> {
   }
 }
 
+/**
+ * Holds usage ingestion back until the transaction ends, for a transaction that reads the usage
+ * rollups and writes what follows from them (re-pricing): batches already writing commit first,
+ * and none commits in between. PostgreSQL: a SHARE lock on usage_1d, which every batch writes
+ * (ROW EXCLUSIVE) before its costs. SQLite: the one write lock, as lockOrganization takes it.
+ */
+export async function lockUsageWrites(tx: Kysely<any>): Promise<void> {
+  if (isPostgres(tx)) {
+    await sql`lock table usage_1d in share mode`.execute(tx);
+  } else {
+    await sql`update organization set name = name where 1 = 0`.execute(tx);
+  }
+}
+
 /** The advisory lock's second key (the first is the schema's hash): orgplane's organization lock. */
 const ORGANIZATION_LOCK = 0x6f7267; // "org"
