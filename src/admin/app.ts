@@ -2,22 +2,28 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import qs from 'qs';
 import type { Core } from '../core/index.js';
 import { installErrorHandlers } from '../platform/errors.js';
 import { acceptJsonOnly } from '../platform/http.js';
-import { validatorCompiler } from '../platform/validation.js';
+import { buildSerializer } from '../platform/serialization.js';
+import { buildValidator } from '../platform/validation.js';
 import { installHealthRoutes, Readiness } from '../platform/health.js';
 import { installObservability } from '../platform/observability.js';
 import type { App } from './app-type.js';
 import { requirePermission } from './access.js';
 import { requireAdminKey, type SessionAuthenticator } from './auth.js';
-import { adminModules } from './index.js';
+import { adminModules, adminSchemas } from './index.js';
 import { createAdminServices } from './services.js';
 import type { LiveTables } from '../core/live.js';
 
 export type { App } from './app-type.js';
+
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+
+/** Served paths outside /v1: the document gives them the root as their server. */
+const ROOT_PATHS: readonly string[] = ['/healthz', '/readyz', '/metrics'];
 
 export interface AdminAppOptions {
   logger?: boolean | object;
@@ -57,9 +63,15 @@ export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): 
     // 122 random bits per request; randomUUID draws from a pooled CSPRNG buffer, so it is cheap.
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
     routerOptions: { querystringParser: parseQuery, ignoreTrailingSlash: true },
+    // Validators and serializers see the shared (named) schemas: a `$ref` to one is compiled as the
+    // schema itself. (Fastify calls the compilers with the route's schema; its types describe Ajv's own.)
+    schemaController: {
+      compilersFactory: { buildValidator: buildValidator as unknown as CompilersFactory['buildValidator'], buildSerializer: buildSerializer as unknown as CompilersFactory['buildSerializer'] },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  // The named schemas (components.schemas of the served document), before any route compiles.
+  for (const schema of adminSchemas) app.addSchema(schema);
   installErrorHandlers(app);
   acceptJsonOnly(app as unknown as FastifyInstance);
   app.addHook('onRequest', async (request, reply) => {
@@ -72,13 +84,35 @@ export async function buildAdminApp(core: Core, options: AdminAppOptions = {}): 
       info: {
         title: 'orgplane — OpenAI Administration API',
         version: '0.1.0',
-        description: 'Self-hosted OpenAI Administration API. Operations tagged "Extensions" are orgplane extensions beyond OpenAI\'s API.',
+        description:
+          'Self-hosted OpenAI Administration API, with the OpenAI-compatible gateway beside it. ' +
+          'Operations tagged "Extensions" are orgplane extensions beyond OpenAI\'s API.',
       },
       servers: [{ url: '/v1' }],
-      components: { securitySchemes: { AdminApiKeyAuth: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          AdminApiKeyAuth: { type: 'http', scheme: 'bearer', description: 'An admin API key (sk-admin-…).' },
+          ProjectApiKeyAuth: { type: 'http', scheme: 'bearer', description: 'A project or service-account API key (sk-proj-…, sk-svcacct-…): the gateway only.' },
+          MetricsToken: { type: 'http', scheme: 'bearer', description: 'ORGPLANE_METRICS_TOKEN, when it is set.' },
+        },
+      },
       security: [{ AdminApiKeyAuth: [] }],
+      tags: [
+        { name: 'Gateway', description: 'The OpenAI-compatible data plane: model requests with project keys, forwarded to the configured upstreams.' },
+        { name: 'Operations', description: 'Health, readiness and metrics, outside /v1 and without an admin key.' },
+        { name: 'Extensions', description: 'orgplane extensions beyond OpenAI\'s API.' },
+      ],
     },
+    // A named schema appears as components.schemas.<its $id>, referenced by `$ref`.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     transform: ({ schema, url }) => ({ schema, url: url.startsWith('/v1/') ? url.slice(3) : url }),
+    // Paths outside /v1 (health, metrics) are served from the root, not the /v1 server URL.
+    transformObject: (document) => {
+      if (!('openapiObject' in document)) return document.swaggerObject;
+      const paths: Record<string, { servers?: Array<{ url: string }> } | undefined> = document.openapiObject.paths ?? {};
+      for (const [path, item] of Object.entries(paths)) if (item && ROOT_PATHS.includes(path)) item.servers = [{ url: '/' }];
+      return document.openapiObject;
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -30,6 +30,30 @@ import projectHostedToolPermissions from './organization/projects/hosted-tool-pe
 import projectModelPermissions from './organization/projects/model-permissions/routes.js';
 import projectSpendAlerts from './organization/projects/spend-alerts/routes.js';
 import projectSpendLimit from './organization/projects/spend-limit/routes.js';
+import * as platformSchemas from '../platform/schemas.js';
+import * as adminApiKeysSchemas from './organization/admin-api-keys/schemas.js';
+import * as auditLogsSchemas from './organization/audit-logs/schemas.js';
+import * as certificatesSchemas from './organization/certificates/schemas.js';
+import * as dataRetentionSchemas from './organization/data-retention/schemas.js';
+import * as groupsSchemas from './organization/groups/schemas.js';
+import * as groupsRolesSchemas from './organization/groups/roles/schemas.js';
+import * as groupsUsersSchemas from './organization/groups/users/schemas.js';
+import * as invitesSchemas from './organization/invites/schemas.js';
+import * as projectsSchemas from './organization/projects/schemas.js';
+import * as projectsApiKeysSchemas from './organization/projects/api-keys/schemas.js';
+import * as projectsCertificatesSchemas from './organization/projects/certificates/schemas.js';
+import * as projectsGroupsSchemas from './organization/projects/groups/schemas.js';
+import * as projectsHostedToolPermissionsSchemas from './organization/projects/hosted-tool-permissions/schemas.js';
+import * as projectsModelPermissionsSchemas from './organization/projects/model-permissions/schemas.js';
+import * as projectsRateLimitsSchemas from './organization/projects/rate-limits/schemas.js';
+import * as projectsServiceAccountsSchemas from './organization/projects/service-accounts/schemas.js';
+import * as projectsUsersSchemas from './organization/projects/users/schemas.js';
+import * as rolesSchemas from './organization/roles/schemas.js';
+import * as spendAlertsSchemas from './organization/spend-alerts/schemas.js';
+import * as spendLimitSchemas from './organization/spend-limit/schemas.js';
+import * as usageSchemas from './organization/usage/schemas.js';
+import * as usersSchemas from './organization/users/schemas.js';
+import * as usersRolesSchemas from './organization/users/roles/schemas.js';
 
 /** Every Administration API module, each registering its routes under `/v1` (admin keys only). */
 export const adminModules: Array<(app: App, services: AdminServices) => void> = [
@@ -64,3 +88,36 @@ export const adminModules: Array<(app: App, services: AdminServices) => void> = 
   projectModelPermissions,
   projectHostedToolPermissions,
 ];
+
+/**
+ * The named schemas of the Administration API (`named` in platform/schemas.ts), registered once
+ * with `addSchema`: the served document's components.schemas. A schema module missing here makes
+ * the app fail to start (its references cannot be resolved).
+ */
+export const adminSchemas = platformSchemas.definitionsIn([
+  platformSchemas,
+  adminApiKeysSchemas,
+  auditLogsSchemas,
+  certificatesSchemas,
+  dataRetentionSchemas,
+  groupsSchemas,
+  groupsRolesSchemas,
+  groupsUsersSchemas,
+  invitesSchemas,
+  projectsSchemas,
+  projectsApiKeysSchemas,
+  projectsCertificatesSchemas,
+  projectsGroupsSchemas,
+  projectsHostedToolPermissionsSchemas,
+  projectsModelPermissionsSchemas,
+  projectsRateLimitsSchemas,
+  projectsServiceAccountsSchemas,
+  projectsUsersSchemas,
+  rolesSchemas,
+  spendAlertsSchemas,
+  spendLimitSchemas,
+  usageSchemas,
+  usersSchemas,
+  usersRolesSchemas,
+  Object.values(usageSchemas.UsageResults),
+]);

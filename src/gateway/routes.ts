@@ -4,6 +4,7 @@ import type { Clock } from '../platform/clock.js';
 import { ApiError, unauthorized } from '../platform/errors.js';
 import { ENDPOINTS, MODEL_READ, RESPONSES_READ, RESPONSES_WRITE } from './endpoints.js';
 import { type Gateway, missingPermission, modelNotFound } from './gateway.js';
+import { gatewayOperation, modelOperation } from './openapi.js';
 import type { ResponseOwners } from './response-owners.js';
 
 declare module 'fastify' {
@@ -77,7 +78,7 @@ export async function gatewayRoutes(app: FastifyInstance, o: GatewayRoutesOption
   };
 
   for (const endpoint of ENDPOINTS) {
-    app.post(endpoint.path, { schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
+    app.post(endpoint.path, { schema: modelOperation(endpoint.path) }, async (request: FastifyRequest, reply: FastifyReply) => {
       const headers: Record<string, string> = {};
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       try {
@@ -97,12 +98,12 @@ export async function gatewayRoutes(app: FastifyInstance, o: GatewayRoutesOption
     });
   }
 
-  app.get('/models', { schema: { hide: true } }, async (request) => {
+  app.get('/models', { schema: gatewayOperation('GET', '/models') }, async (request) => {
     const key = keyOf(request);
     requirePermission(key, MODEL_READ);
     return { object: 'list', data: gateway.servedModels(key.principal.projectId!).map(modelObject) };
   });
-  app.get<{ Params: { model: string } }>('/models/:model', { schema: { hide: true } }, async (request) => {
+  app.get<{ Params: { model: string } }>('/models/:model', { schema: gatewayOperation('GET', '/models/{model}') }, async (request) => {
     const key = keyOf(request);
     requirePermission(key, MODEL_READ);
     const id = request.params.model;
@@ -136,9 +137,9 @@ export async function gatewayRoutes(app: FastifyInstance, o: GatewayRoutesOption
     reply.status(res.status).header('content-type', String(res.headers['content-type'] ?? 'application/json'));
     return reply.send(Buffer.concat(chunks));
   };
-  app.get<{ Params: { id: string } }>('/responses/:id', { schema: { hide: true } }, (req, reply) => stored(req, reply, 'GET', ''));
-  app.delete<{ Params: { id: string } }>('/responses/:id', { schema: { hide: true } }, (req, reply) => stored(req, reply, 'DELETE', ''));
-  app.get<{ Params: { id: string } }>('/responses/:id/input_items', { schema: { hide: true } }, (req, reply) => stored(req, reply, 'GET', '/input_items'));
+  app.get<{ Params: { id: string } }>('/responses/:id', { schema: gatewayOperation('GET', '/responses/{id}') }, (req, reply) => stored(req, reply, 'GET', ''));
+  app.delete<{ Params: { id: string } }>('/responses/:id', { schema: gatewayOperation('DELETE', '/responses/{id}') }, (req, reply) => stored(req, reply, 'DELETE', ''));
+  app.get<{ Params: { id: string } }>('/responses/:id/input_items', { schema: gatewayOperation('GET', '/responses/{id}/input_items') }, (req, reply) => stored(req, reply, 'GET', '/input_items'));
 }
 
 function modelObject(m: { id: string }) {

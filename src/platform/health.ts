@@ -56,8 +56,26 @@ export class Readiness {
 
 /** GET /healthz: the process is alive and serving. GET /readyz: 200 when ready, else 503 naming what is not. */
 export function installHealthRoutes(app: FastifyInstance, readiness: Readiness): void {
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/healthz', {
+    schema: {
+      operationId: 'healthz',
+      summary: 'Check liveness',
+      description: 'Answers 200 `{"status":"ok"}` while the process is serving; it checks nothing else. No key needed.',
+      tags: ['Operations'],
+      security: [],
+    },
+  }, async () => ({ status: 'ok' }));
+  app.get('/readyz', {
+    schema: {
+      operationId: 'readyz',
+      summary: 'Check readiness',
+      description:
+        'Answers 200 when the server should get traffic (database reachable, migrations applied, upstream configuration loaded), ' +
+        'else 503 naming each failed check; after SIGTERM it answers 503 while in-flight requests drain. No key needed.',
+      tags: ['Operations'],
+      security: [],
+    },
+  }, async (_request, reply) => {
     const { ready, checks } = await readiness.evaluate();
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
   });

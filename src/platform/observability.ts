@@ -49,7 +49,17 @@ export function installObservability(app: FastifyInstance, options: Observabilit
     );
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/metrics', {
+    schema: {
+      operationId: 'metrics',
+      summary: 'Scrape Prometheus metrics',
+      description:
+        'Returns the metrics in the Prometheus text format: HTTP requests by route, gateway traffic, usage ingestion, database queues and the process. ' +
+        'With ORGPLANE_METRICS_TOKEN set, the token is required as a bearer token. See docs/operations.md for the list.',
+      tags: ['Operations'],
+      security: [{}, { MetricsToken: [] }],
+    },
+  }, async (request, reply) => {
     if (metricsToken !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
       if (!match || !sameSecret(match[1], metricsToken)) throw unauthorized('A valid metrics token is required: Authorization: Bearer <ORGPLANE_METRICS_TOKEN>.', 'invalid_metrics_token');

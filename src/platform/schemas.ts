@@ -1,4 +1,56 @@
-import { Type, type TSchema, type TUnsafe } from 'typebox';
+import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
+
+const DEFINITION = Symbol('named schema definition');
+
+/**
+ * A schema served under a name (the served OpenAPI document's `components.schemas.<name>`): a
+ * reference `{"$ref": "<name>#"}`, typed as the schema, that routes and other schemas use in its
+ * place. The definition (the schema with `$id: name`) rides along, invisible to JSON (a symbol
+ * key): the app registers it once with `addSchema` (see `definitionsIn`), so validation, the
+ * serializer and the document all resolve the reference to it.
+ */
+export function named<T extends TSchema>(name: string, schema: T): TUnsafe<Static<T>> {
+  const reference = Type.Unsafe<Static<T>>({ $ref: `${name}#` });
+  Object.defineProperty(reference, DEFINITION, { value: { ...schema, $id: name }, enumerable: false });
+  return reference;
+}
+
+/** Shared schemas (added with `addSchema`) by `$id`, as Fastify hands them to its compilers. */
+export type SharedSchemas = Record<string, unknown>;
+
+/**
+ * A copy of `schema` in which every reference to a shared schema (`Name#`) is that schema itself
+ * (without its `$id`): one self-contained schema, as if it had been written inline.
+ */
+export function inlineShared(schema: unknown, shared: SharedSchemas): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => inlineShared(item, shared));
+  if (!schema || typeof schema !== 'object') return schema;
+  const ref = (schema as { $ref?: unknown }).$ref;
+  const target = typeof ref === 'string' ? shared[ref.endsWith('#') ? ref.slice(0, -1) : ref] : undefined;
+  if (target) {
+    const { $id: _id, ...inlined } = target as Record<string, unknown>;
+    return inlineShared(inlined, shared);
+  }
+  const copy: Record<string, unknown> = {};
+  // `enum`/`const`/`default`/`examples` hold values, not schemas.
+  for (const [key, value] of Object.entries(schema)) copy[key] = key === 'enum' || key === 'const' || key === 'default' || key === 'examples' ? value : inlineShared(value, shared);
+  return copy;
+}
+
+/** The definitions (`$id` schemas) of the named schemas among the exports of `modules`, each once. */
+export function definitionsIn(modules: readonly object[]): Array<TSchema & { $id: string }> {
+  const found = new Map<string, TSchema & { $id: string }>();
+  for (const module of modules) {
+    for (const value of Object.values(module)) {
+      const definition = value && typeof value === 'object' ? (value as { [DEFINITION]?: TSchema & { $id: string } })[DEFINITION] : undefined;
+      if (!definition) continue;
+      const seen = found.get(definition.$id);
+      if (seen && seen !== definition) throw new Error(`two schemas are named ${definition.$id}`);
+      found.set(definition.$id, definition);
+    }
+  }
+  return [...found.values()];
+}
 
 // Nullable primitives as `type: [T, "null"]`: one JSON-schema keyword that both the
 // validator and the fast serializer handle directly (no anyOf branch trials).
@@ -17,14 +69,17 @@ export const Const = <const T extends string>(value: T): TUnsafe<T> => Type.Unsa
 /** Unix seconds. */
 export const UnixTime = (opts: Record<string, unknown> = {}) => Type.Integer(opts);
 
-export const ErrorResponse = Type.Object({
-  error: Type.Object({
-    message: Type.String(),
-    type: Type.String(),
-    param: NullableString(),
-    code: NullableString(),
+export const ErrorResponse = named(
+  'ErrorResponse',
+  Type.Object({
+    error: Type.Object({
+      message: Type.String(),
+      type: Type.String(),
+      param: NullableString(),
+      code: NullableString(),
+    }),
   }),
-});
+);
 
 /** `{object: "list", data, first_id, last_id, has_more}`. */
 export const CursorList = <T extends TSchema>(item: T) =>

@@ -1,6 +1,7 @@
 import { _, Ajv, type KeywordCxt, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { inlineShared, type SharedSchemas } from './schemas.js';
 
 const common: Options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false };
 
@@ -92,13 +93,15 @@ function queryNormalizer(schema: unknown): ((data: unknown) => void) | undefined
 }
 
 /**
- * Fastify validator compiler: strict for bodies, coercing for text inputs; every part refuses what
+ * Fastify validator compiler (given the shared schemas: a reference to one is checked as the schema
+ * itself, see inlineShared): strict for bodies, coercing for text inputs; every part refuses what
  * the database cannot store; query strings are normalised first (see queryNormalizer). The result
  * behaves as an Ajv validate function (returns a boolean, sets `errors`).
  */
-export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart }) => {
-  const validate = (httpPart === 'body' ? bodyAjv : textAjv).compile(guarded(schema) as object);
-  const normalize = httpPart === 'querystring' ? queryNormalizer(schema) : undefined;
+export const buildValidator = (shared: SharedSchemas = {}): FastifySchemaCompiler<any> => ({ schema, httpPart }) => {
+  const checked = guarded(inlineShared(schema, shared));
+  const validate = (httpPart === 'body' ? bodyAjv : textAjv).compile(checked as object);
+  const normalize = httpPart === 'querystring' ? queryNormalizer(checked) : undefined;
   if (!normalize) return validate as ReturnType<FastifySchemaCompiler<any>>;
   const check = ((data: unknown) => {
     normalize(data);
@@ -108,3 +111,6 @@ export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart
   }) as ((data: unknown) => boolean) & { errors?: typeof validate.errors };
   return check as ReturnType<FastifySchemaCompiler<any>>;
 };
+
+/** The validator compiler for schemas that use no shared schema. */
+export const validatorCompiler: FastifySchemaCompiler<any> = buildValidator();

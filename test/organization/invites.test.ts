@@ -270,7 +270,7 @@ forEachDialect('organization invites', (server) => {
   it('documents accept as an orgplane extension', async () => {
     const doc = (await server().get('/openapi.json', { key: null })).body;
     const op = doc.paths['/organization/invites/{invite_id}/accept'].post;
-    assert.deepEqual(op.tags, ['Extensions']);
+    assert.deepEqual(op.tags, ['Invites', 'Extensions']);
     assert.match(op.description, /orgplane extension/);
     assert.equal(doc.paths['/organization/invites'].post.operationId, 'inviteUser');
   });

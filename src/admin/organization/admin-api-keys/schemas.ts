@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { After, Const, CursorList, Deleted, IdParam, Limit, NullableInteger, NullableString, Order } from '../../../platform/schemas.js';
+import { After, Const, CursorList, Deleted, IdParam, Limit, named, NullableInteger, NullableString, Order } from '../../../platform/schemas.js';
 
 export const AdminApiKeyOwner = Type.Object({
   type: Type.String(),
@@ -10,7 +10,7 @@ export const AdminApiKeyOwner = Type.Object({
   role: Type.String(),
 });
 
-export const AdminApiKey = Type.Object({
+const AdminApiKeyFields = {
   object: Const('organization.admin_api_key'),
   id: Type.String(),
   name: NullableString(),
@@ -19,12 +19,14 @@ export const AdminApiKey = Type.Object({
   expires_at: NullableInteger(),
   last_used_at: NullableInteger(),
   owner: AdminApiKeyOwner,
-});
+};
+
+export const AdminApiKey = named('AdminApiKey', Type.Object(AdminApiKeyFields));
 export type AdminApiKey = Static<typeof AdminApiKey>;
 
-export const AdminApiKeyCreated = Type.Object({ ...AdminApiKey.properties, value: Type.String() });
-export const AdminApiKeyList = CursorList(AdminApiKey);
-export const AdminApiKeyDeleted = Deleted('organization.admin_api_key.deleted');
+export const AdminApiKeyCreated = named('AdminApiKeyCreateResponse', Type.Object({ ...AdminApiKeyFields, value: Type.String() }));
+export const AdminApiKeyList = named('ApiKeyList', CursorList(AdminApiKey));
+export const AdminApiKeyDeleted = named('AdminApiKeyDeleteResponse', Deleted('organization.admin_api_key.deleted'));
 
 export const KeyIdParams = Type.Object({ key_id: IdParam('The ID of the API key.') });
 
@@ -34,11 +36,11 @@ export const ListAdminApiKeysQuery = Type.Object({
   limit: Limit(),
 });
 
-export const CreateAdminApiKeyBody = Type.Object(
+export const CreateAdminApiKeyBody = named('AdminApiKeyCreateRequest', Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 256 }),
     expires_in_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 31536000 })),
   },
   { additionalProperties: false },
-);
+));
 export type CreateAdminApiKeyBody = Static<typeof CreateAdminApiKeyBody>;

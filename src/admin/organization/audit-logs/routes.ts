@@ -7,7 +7,14 @@ export default function auditLogsRoutes(app: App, services: AdminServices): void
   const service = services.auditLogs;
 
   app.get('/organization/audit_logs', {
-    schema: { operationId: 'list-audit-logs', tags: ['Audit Logs'], querystring: ListAuditLogsQuery, response: { 200: AuditLogList, ...errorResponses } },
+    schema: {
+      operationId: 'list-audit-logs',
+      summary: 'List audit-log events',
+      description:
+        'Returns the events orgplane wrote for every change made through the API, newest first, filtered by time, project, event type, actor or resource. ' +
+        'Each event was written in the same transaction as the change it records.',
+      tags: ['Audit Logs'], querystring: ListAuditLogsQuery, response: { 200: AuditLogList, ...errorResponses },
+    },
   }, (req) => {
     const q = req.query;
     return service.list(

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { After, Before, CursorList, Limit, StringEnum } from '../../../platform/schemas.js';
+import { After, Before, CursorList, Limit, named, StringEnum } from '../../../platform/schemas.js';
 import { AUDIT_EVENT_TYPES } from './event-types.js';
 
 const Actor = Type.Object({
@@ -14,7 +14,7 @@ const Actor = Type.Object({
 });
 
 /** An audit-log event; its details sit under a key named after its `type`. */
-export const AuditLog = Type.Object(
+export const AuditLog = named('AuditLog', Type.Object(
   {
     id: Type.String(),
     type: StringEnum(AUDIT_EVENT_TYPES),
@@ -23,9 +23,9 @@ export const AuditLog = Type.Object(
     actor: Type.Union([Actor, Type.Null()]),
   },
   { additionalProperties: true },
-);
+));
 
-export const AuditLogList = CursorList(AuditLog);
+export const AuditLogList = named('ListAuditLogsResponse', CursorList(AuditLog));
 
 const Strings = Type.Array(Type.String({ minLength: 1 }), { maxItems: 1000 });
 

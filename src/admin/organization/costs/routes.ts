@@ -11,7 +11,13 @@ const LIMIT = { default: 7, max: 180 };
 /** `/organization/costs`, from the daily cost rollups (core/usage), priced when the usage was ingested. */
 export default function costsRoutes(app: App, { core }: AdminServices): void {
   app.get('/organization/costs', {
-    schema: { operationId: 'usage-costs', tags: ['Usage'], querystring: CostsQuery, response: { 200: UsagePage(CostsResult), ...errorResponses } },
+    schema: {
+      operationId: 'usage-costs',
+      summary: 'Get costs',
+      description:
+        'Returns daily cost buckets for a time range, from what orgplane recorded (gateway traffic and ingested usage) priced by its model catalog when the usage was recorded; group by project, line item or API key, and filter by project or key.',
+      tags: ['Usage'], querystring: CostsQuery, response: { 200: UsagePage(CostsResult), ...errorResponses },
+    },
   },
   async (req, reply) => {
     const q = req.query;

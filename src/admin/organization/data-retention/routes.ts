@@ -10,10 +10,23 @@ export default function organizationDataRetentionRoutes(app: App, services: Admi
   const service = services.dataRetention;
 
   app.get('/organization/data_retention', {
-    schema: { operationId: 'retrieve-organization-data-retention', tags, response: { 200: OrganizationDataRetention, ...errorResponses } },
+    schema: {
+      operationId: 'retrieve-organization-data-retention',
+      summary: 'Get the organization\'s data retention',
+      description: 'Returns the organization\'s retention type (`modified_abuse_monitoring` until changed).',
+      tags, response: { 200: OrganizationDataRetention, ...errorResponses },
+    },
   }, () => service.retrieve(undefined));
 
   app.post('/organization/data_retention', {
-    schema: { operationId: 'update-organization-data-retention', tags, body: UpdateOrganizationDataRetentionBody, response: { 200: OrganizationDataRetention, ...errorResponses } },
+    schema: {
+      operationId: 'update-organization-data-retention',
+      summary: 'Set the organization\'s data retention',
+      description:
+        'Sets the retention type. ' +
+        'Under zero data retention the gateway forwards Responses and Chat Completions requests with `store: false` and keeps no response IDs. ' +
+        'The change and its audit event (`organization.updated`) commit in one transaction.',
+      tags, body: UpdateOrganizationDataRetentionBody, response: { 200: OrganizationDataRetention, ...errorResponses },
+    },
   }, (req) => service.update(principalOf(req), undefined, req.body));
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Const, IdParam, NextList, NextListQuery } from '../../../platform/schemas.js';
+import { Const, IdParam, named, NextList, NextListQuery } from '../../../platform/schemas.js';
 
 const GroupFields = {
   id: Type.String(),
@@ -8,11 +8,11 @@ const GroupFields = {
   is_scim_managed: Type.Boolean(),
 };
 
-export const Group = Type.Object({ ...GroupFields, group_type: Const('group') });
+export const Group = named('Group', Type.Object({ ...GroupFields, group_type: Const('group') }));
 export type Group = Static<typeof Group>;
 
 /** The group as `update-group` returns it. */
-export const UpdatedGroup = Type.Object(GroupFields);
+export const UpdatedGroup = named('GroupResourceWithSuccess', Type.Object(GroupFields));
 
 /** The group summary inside role assignments. */
 export const GroupSummary = Type.Object({
@@ -24,14 +24,14 @@ export const GroupSummary = Type.Object({
 });
 export type GroupSummary = Static<typeof GroupSummary>;
 
-export const GroupList = NextList(Group);
-export const GroupDeleted = Type.Object({ object: Const('group.deleted'), id: Type.String(), deleted: Type.Boolean() });
+export const GroupList = named('GroupListResource', NextList(Group));
+export const GroupDeleted = named('GroupDeletedResource', Type.Object({ object: Const('group.deleted'), id: Type.String(), deleted: Type.Boolean() }));
 
 export const GroupIdParams = Type.Object({ group_id: IdParam('The ID of the group.') });
 export const ListGroupsQuery = NextListQuery({ limit: 100, maximum: 1000, order: 'asc' });
 
-export const GroupBody = Type.Object(
+export const GroupBody = named('CreateGroupBody', Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 255, description: 'Display name of the group.' }) },
   { additionalProperties: false },
-);
+));
 export type GroupBody = Static<typeof GroupBody>;

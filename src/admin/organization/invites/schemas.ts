@@ -1,6 +1,6 @@
 import { PROJECT_ROLES } from '../../../core/access/roles.js';
 import { Type, type Static } from 'typebox';
-import { After, Const, CursorList, Deleted, IdParam, Limit, NullableInteger, StringEnum } from '../../../platform/schemas.js';
+import { After, Const, CursorList, Deleted, IdParam, Limit, named, NullableInteger, StringEnum } from '../../../platform/schemas.js';
 import { ORG_ROLES } from '../users/schemas.js';
 
 export const INVITE_STATUSES = ['accepted', 'expired', 'pending'] as const;
@@ -16,7 +16,7 @@ const InviteProject = Type.Object(
   { additionalProperties: false },
 );
 
-export const Invite = Type.Object({
+export const Invite = named('Invite', Type.Object({
   object: Const('organization.invite'),
   id: Type.String(),
   email: Type.String(),
@@ -26,12 +26,12 @@ export const Invite = Type.Object({
   expires_at: NullableInteger(),
   accepted_at: NullableInteger(),
   projects: Type.Array(Type.Object({ id: Type.String(), role: StringEnum(PROJECT_ROLES) })),
-});
+}));
 export type Invite = Static<typeof Invite>;
 export type InviteProject = Invite['projects'][number];
 
-export const InviteList = CursorList(Invite);
-export const InviteDeleted = Deleted('organization.invite.deleted');
+export const InviteList = named('InviteListResponse', CursorList(Invite));
+export const InviteDeleted = named('InviteDeleteResponse', Deleted('organization.invite.deleted'));
 
 export const InviteIdParams = Type.Object({ invite_id: IdParam('The ID of the invite.') });
 
@@ -40,7 +40,7 @@ export const ListInvitesQuery = Type.Object({
   after: Type.Optional(After()),
 });
 
-export const InviteUserBody = Type.Object(
+export const InviteUserBody = named('InviteRequest', Type.Object(
   {
     email: Type.String({ format: 'email', maxLength: 320, description: 'The email address to invite.' }),
     role: StringEnum(ORG_ROLES, { description: '`owner` or `reader`.' }),
@@ -50,11 +50,11 @@ export const InviteUserBody = Type.Object(
     })),
   },
   { additionalProperties: false },
-);
+));
 export type InviteUserBody = Static<typeof InviteUserBody>;
 
-export const AcceptInviteBody = Type.Object(
+export const AcceptInviteBody = named('AcceptInviteRequest', Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 256, description: "The new user's name." }) },
   { additionalProperties: false },
-);
+));
 export type AcceptInviteBody = Static<typeof AcceptInviteBody>;

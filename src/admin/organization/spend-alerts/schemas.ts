@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { After, Before, Const, CursorList, Deleted, IdParam, NullableString, StringEnum } from '../../../platform/schemas.js';
+import { After, Before, Const, CursorList, Deleted, IdParam, named, NullableString, StringEnum } from '../../../platform/schemas.js';
 
 // An address as mail servers accept it: local part, @, a dotted domain; no spaces or angle brackets.
 const Email = Type.String({ minLength: 3, maxLength: 320, pattern: '^[^\\s@<>(),;:"]+@[^\\s@<>(),;:"]+\\.[^\\s@<>(),;:"]+$' });
@@ -14,7 +14,7 @@ const NotificationChannelInput = Type.Object(
 );
 
 /** Body of the create and update spend-alert operations (`CreateSpendAlertBody`). */
-export const SpendAlertBody = Type.Object(
+export const SpendAlertBody = named('CreateSpendAlertBody', Type.Object(
   {
     threshold_amount: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'The alert threshold amount, in cents.' }),
     currency: StringEnum(['USD'] as const),
@@ -22,7 +22,7 @@ export const SpendAlertBody = Type.Object(
     notification_channel: NotificationChannelInput,
   },
   { additionalProperties: false },
-);
+));
 export type SpendAlertBody = Static<typeof SpendAlertBody>;
 
 const NotificationChannel = Type.Object({
@@ -38,17 +38,17 @@ const alertFields = {
   notification_channel: NotificationChannel,
 };
 
-export const OrganizationSpendAlert = Type.Object({ id: Type.String(), object: Const('organization.spend_alert'), ...alertFields });
-export const ProjectSpendAlert = Type.Object({ id: Type.String(), object: Const('project.spend_alert'), ...alertFields });
+export const OrganizationSpendAlert = named('OrganizationSpendAlert', Type.Object({ id: Type.String(), object: Const('organization.spend_alert'), ...alertFields }));
+export const ProjectSpendAlert = named('ProjectSpendAlert', Type.Object({ id: Type.String(), object: Const('project.spend_alert'), ...alertFields }));
 export type SpendAlert = Static<typeof OrganizationSpendAlert> | Static<typeof ProjectSpendAlert>;
 /** The answers for the organization (`P` undefined) or for a project (`P` a project ID). */
 export type SpendAlertOf<P> = P extends string ? Static<typeof ProjectSpendAlert> : Static<typeof OrganizationSpendAlert>;
 
-export const OrganizationSpendAlertList = CursorList(OrganizationSpendAlert);
-export const ProjectSpendAlertList = CursorList(ProjectSpendAlert);
+export const OrganizationSpendAlertList = named('OrganizationSpendAlertListResource', CursorList(OrganizationSpendAlert));
+export const ProjectSpendAlertList = named('ProjectSpendAlertListResource', CursorList(ProjectSpendAlert));
 
-export const OrganizationSpendAlertDeleted = Deleted('organization.spend_alert.deleted');
-export const ProjectSpendAlertDeleted = Deleted('project.spend_alert.deleted');
+export const OrganizationSpendAlertDeleted = named('OrganizationSpendAlertDeletedResource', Deleted('organization.spend_alert.deleted'));
+export const ProjectSpendAlertDeleted = named('ProjectSpendAlertDeletedResource', Deleted('project.spend_alert.deleted'));
 export type SpendAlertDeletedOf<P> = P extends string ? Static<typeof ProjectSpendAlertDeleted> : Static<typeof OrganizationSpendAlertDeleted>;
 
 /** `limit` 0..100 (default 20), `order` (default asc), `after` / `before` cursors. */

@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { App } from '../../app-type.js';
 import type { AdminServices } from '../../services.js';
-import { KINDS, USAGE_KINDS, type Dimension, type FilterParam } from '../../../core/usage/kinds.js';
+import { KINDS, USAGE_KINDS, type Dimension, type FilterParam, type UsageKind } from '../../../core/usage/kinds.js';
 import type { IngestRecord, RecordValidator } from '../../../core/usage/index.js';
 import { bucketWindow, pageJson } from '../../../platform/bucket-pages.js';
 import { parseJsonText, validationError } from '../../../platform/errors.js';
@@ -10,7 +10,7 @@ import { sendJsonParts } from '../../../platform/http.js';
 import { errorResponses } from '../../../platform/schemas.js';
 import { validatorCompiler } from '../../../platform/validation.js';
 import { yieldToEventLoop } from '../../../platform/yield.js';
-import { type BucketWidth, IngestBody, IngestEnvelope, IngestResult, resultSchema, UsagePage, type UsageQuery, usageQuerySchema } from './schemas.js';
+import { type BucketWidth, IngestBody, IngestEnvelope, IngestResult, UsagePage, type UsageQuery, usageQuerySchema, UsageResults } from './schemas.js';
 
 /** Largest ingestion request body. */
 const INGEST_BODY_LIMIT = 64 * 1024 * 1024;
@@ -20,6 +20,20 @@ const LIMITS: Record<BucketWidth, { default: number; max: number }> = {
   '1d': { default: 7, max: 31 },
   '1h': { default: 24, max: 168 },
   '1m': { default: 60, max: 1440 },
+};
+
+/** What each usage endpoint counts, in the words of its summary. */
+const USAGE_NAMES: Record<UsageKind, string> = {
+  completions: 'completions',
+  embeddings: 'embeddings',
+  moderations: 'moderations',
+  images: 'image',
+  audio_speeches: 'speech',
+  audio_transcriptions: 'transcription',
+  vector_stores: 'vector-store storage',
+  code_interpreter_sessions: 'code-interpreter session',
+  file_search_calls: 'file-search call',
+  web_search_calls: 'web-search call',
 };
 
 type Validator = ((data: unknown) => unknown) & { errors?: unknown[] | null };
@@ -48,9 +62,14 @@ export default function usageRoutes(app: App, { core }: AdminServices): void {
     app.get(`/organization/usage/${kind}`, {
       schema: {
         operationId: spec.operationId,
+        summary: `Get ${USAGE_NAMES[kind]} usage`,
+        description:
+          `Returns ${USAGE_NAMES[kind]} usage in time buckets (\`1m\`, \`1h\` or \`1d\`) over a time range, summed from what orgplane recorded: ` +
+          'the gateway\'s own traffic and the records ingested through `POST /v1/organization/usage/records`. ' +
+          `Group by ${spec.groupBy.map((d) => `\`${d}\``).join(', ')}; filter by ${[...spec.filters, ...(kind === 'completions' ? ['batch'] : [])].map((f) => `\`${f}\``).join(', ')}.`,
         tags: ['Usage'],
         querystring: usageQuerySchema(spec),
-        response: { 200: UsagePage(resultSchema(spec)), ...errorResponses },
+        response: { 200: UsagePage(UsageResults[kind]), ...errorResponses },
       },
     },
     async (req, reply) => {
@@ -77,12 +96,12 @@ export default function usageRoutes(app: App, { core }: AdminServices): void {
       validatorCompiler: () => () => true,
       schema: {
         operationId: 'ingest-usage-records',
-        tags: ['Extensions'],
-        summary: 'Record usage (orgplane extension).',
+        tags: ['Usage', 'Extensions'],
+        summary: 'Record usage',
         description:
-          'orgplane extension (not part of OpenAI\'s API). Stores a batch of usage records of any kind; they feed the usage and costs endpoints. ' +
-          'A record whose `id` was already ingested is skipped and counted as a duplicate, so a batch can be retried safely. ' +
-          'An invalid record rejects the whole batch; nothing is stored.',
+          'orgplane extension (not part of OpenAI\'s API): stores a batch of usage records of any kind, which feed the usage and costs endpoints. ' +
+          'A record whose `id` was already ingested is skipped and counted as a duplicate, so a batch can be retried safely; an invalid record rejects the whole batch and nothing is stored. ' +
+          'Records of models the catalog cannot price are stored at $0 and counted as `unpriced`.',
         body: IngestBody,
         response: { 200: IngestResult, ...errorResponses },
       },

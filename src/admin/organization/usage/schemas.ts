@@ -1,7 +1,7 @@
 import { Type, type TSchema } from 'typebox';
-import { Const, NullableBoolean, NullableNumber, NullableString, StringEnum } from '../../../platform/schemas.js';
+import { Const, named, NullableBoolean, NullableNumber, NullableString, StringEnum } from '../../../platform/schemas.js';
 import {
-  CONTEXT_LEVELS, IMAGE_SIZES, IMAGE_SOURCES, type Dimension, type FilterParam, type KindSpec, outputCounters,
+  CONTEXT_LEVELS, IMAGE_SIZES, IMAGE_SOURCES, type Dimension, type FilterParam, KINDS, type KindSpec, outputCounters, USAGE_KINDS, type UsageKind,
 } from '../../../core/usage/kinds.js';
 import { MAX_RECORDS_PER_BATCH, UsageRecord } from '../../../core/usage/records.js';
 
@@ -71,7 +71,13 @@ export function resultSchema(spec: KindSpec) {
   return Type.Object(props);
 }
 
-export const CostsResult = Type.Object({
+const pascal = (kind: string) => kind.split('_').map((word) => word[0]!.toUpperCase() + word.slice(1)).join('');
+
+/** Each kind's result object, named as OpenAI's document names it (`UsageCompletionsResult`, …). */
+const usageResult = (kind: UsageKind) => named(`Usage${pascal(kind)}Result`, resultSchema(KINDS[kind]));
+export const UsageResults = Object.fromEntries(USAGE_KINDS.map((kind) => [kind, usageResult(kind)])) as Record<UsageKind, ReturnType<typeof usageResult>>;
+
+export const CostsResult = named('CostsResult', Type.Object({
   object: Const('organization.costs.result'),
   amount: Type.Object({ value: Type.Number(), currency: Type.String() }),
   line_item: NullableString(),
@@ -79,7 +85,7 @@ export const CostsResult = Type.Object({
   api_key_id: NullableString(),
   quantity: NullableNumber(),
   quantity_unit: NullableString(),
-});
+}));
 
 export const UsagePage = <T extends TSchema>(result: T) =>
   Type.Object({
@@ -89,10 +95,10 @@ export const UsagePage = <T extends TSchema>(result: T) =>
     next_page: NullableString(),
   });
 
-export const IngestBody = Type.Object(
+export const IngestBody = named('UsageRecordsIngestRequest', Type.Object(
   { records: Type.Array(UsageRecord, { minItems: 1, maxItems: MAX_RECORDS_PER_BATCH }) },
   { additionalProperties: false },
-);
+));
 
 /** The body without its records' schema: the records are checked one slice at a time (RecordValidator). */
 export const IngestEnvelope = Type.Object(
@@ -100,9 +106,9 @@ export const IngestEnvelope = Type.Object(
   { additionalProperties: false },
 );
 
-export const IngestResult = Type.Object({
+export const IngestResult = named('UsageRecordsIngestResponse', Type.Object({
   object: Const('organization.usage.ingestion'),
   accepted: Type.Integer({ description: 'Records stored by this request.' }),
   duplicates: Type.Integer({ description: 'Records skipped because their ID had already been ingested.' }),
   unpriced: Type.Integer({ description: 'Stored records the model catalog has no price for (a model it does not know): they cost 0 until re-priced with `orgplane usage reprice`.' }),
-});
+}));

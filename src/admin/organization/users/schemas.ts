@@ -1,9 +1,9 @@
 import { Type, type Static } from 'typebox';
-import { After, Const, CursorList, Deleted, IdParam, Limit, NullableString, StringEnum } from '../../../platform/schemas.js';
+import { After, Const, CursorList, Deleted, IdParam, Limit, named, NullableString, StringEnum } from '../../../platform/schemas.js';
 
 export const ORG_ROLES = ['owner', 'reader'] as const;
 
-export const User = Type.Object({
+export const User = named('User', Type.Object({
   object: Const('organization.user'),
   id: Type.String(),
   name: NullableString(),
@@ -13,11 +13,11 @@ export const User = Type.Object({
   // Present once set through modify-user (stored and returned; nothing else depends on them).
   technical_level: Type.Optional(NullableString()),
   developer_persona: Type.Optional(NullableString()),
-});
+}));
 export type User = Static<typeof User>;
 
-export const UserList = CursorList(User);
-export const UserDeleted = Deleted('organization.user.deleted');
+export const UserList = named('UserListResponse', CursorList(User));
+export const UserDeleted = named('UserDeleteResponse', Deleted('organization.user.deleted'));
 
 export const UserIdParams = Type.Object({ user_id: IdParam('The ID of the user.') });
 
@@ -33,7 +33,7 @@ export const ORG_ROLE_IDS = { role_org_owner: 'owner', role_org_reader: 'reader'
 
 const Profile = (description: string) => Type.Optional(NullableString({ maxLength: 256, description }));
 
-export const ModifyUserBody = Type.Object(
+export const ModifyUserBody = named('UserRoleUpdateRequest', Type.Object(
   {
     role: Type.Optional(Type.Union([StringEnum(ORG_ROLES), Type.Null()], { description: '`owner` or `reader`.' })),
     role_id: Type.Optional(Type.Union([StringEnum(Object.keys(ORG_ROLE_IDS) as Array<keyof typeof ORG_ROLE_IDS>), Type.Null()], {
@@ -43,5 +43,5 @@ export const ModifyUserBody = Type.Object(
     developer_persona: Profile('Developer persona metadata; stored and returned.'),
   },
   { additionalProperties: false },
-);
+));
 export type ModifyUserBody = Static<typeof ModifyUserBody>;

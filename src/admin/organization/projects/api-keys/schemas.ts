@@ -1,23 +1,23 @@
 import { Type, type Static } from 'typebox';
-import { After, Const, CursorList, Deleted, IdParam, Limit, NullableInteger, StringEnum } from '../../../../platform/schemas.js';
+import { After, Const, CursorList, Deleted, IdParam, Limit, named, NullableInteger, StringEnum } from '../../../../platform/schemas.js';
 import { ProjectIdParams } from '../schemas.js';
 
-export const ProjectApiKeyOwnerUser = Type.Object({
+export const ProjectApiKeyOwnerUser = named('ProjectApiKeyOwnerUser', Type.Object({
   id: Type.String(),
   email: Type.String(),
   name: Type.String(),
   created_at: Type.Integer(),
   role: Type.String(),
-});
+}));
 
-export const ProjectApiKeyOwnerServiceAccount = Type.Object({
+export const ProjectApiKeyOwnerServiceAccount = named('ProjectApiKeyOwnerServiceAccount', Type.Object({
   id: Type.String(),
   name: Type.String(),
   created_at: Type.Integer(),
   role: Type.String(),
-});
+}));
 
-export const ProjectApiKey = Type.Object({
+const ProjectApiKeyFields = {
   object: Const('organization.project.api_key'),
   redacted_value: Type.String(),
   name: Type.String(),
@@ -30,13 +30,15 @@ export const ProjectApiKey = Type.Object({
     user: Type.Optional(ProjectApiKeyOwnerUser),
     service_account: Type.Optional(ProjectApiKeyOwnerServiceAccount),
   }),
-});
+};
+
+export const ProjectApiKey = named('ProjectApiKey', Type.Object(ProjectApiKeyFields));
 export type ProjectApiKey = Static<typeof ProjectApiKey>;
 
 /** A newly created key: the key object plus its secret, shown only in this response. */
-export const ProjectApiKeyCreated = Type.Object({ ...ProjectApiKey.properties, value: Type.String() });
-export const ProjectApiKeyList = CursorList(ProjectApiKey);
-export const ProjectApiKeyDeleted = Deleted('organization.project.api_key.deleted');
+export const ProjectApiKeyCreated = named('ProjectApiKeyCreateResponse', Type.Object({ ...ProjectApiKeyFields, value: Type.String() }));
+export const ProjectApiKeyList = named('ProjectApiKeyListResponse', CursorList(ProjectApiKey));
+export const ProjectApiKeyDeleted = named('ProjectApiKeyDeleteResponse', Deleted('organization.project.api_key.deleted'));
 
 export const ProjectApiKeyParams = Type.Object({ ...ProjectIdParams.properties, api_key_id: IdParam('The ID of the API key.') });
 
@@ -49,11 +51,11 @@ export const ListProjectApiKeysQuery = Type.Object({
 });
 export type ListProjectApiKeysQuery = Static<typeof ListProjectApiKeysQuery>;
 
-export const CreateProjectApiKeyBody = Type.Object(
+export const CreateProjectApiKeyBody = named('ProjectApiKeyCreateRequest', Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 256, description: 'The name of the API key.' }),
     user_id: Type.String({ minLength: 1, maxLength: 256, description: 'The project member who owns the key.' }),
   },
   { additionalProperties: false },
-);
+));
 export type CreateProjectApiKeyBody = Static<typeof CreateProjectApiKeyBody>;

@@ -12,14 +12,33 @@ export default function projectCertificatesRoutes(app: App, services: AdminServi
   const service = services.projectCertificates;
 
   app.get('/organization/projects/:project_id/certificates', {
-    schema: { operationId: 'listProjectCertificates', tags, params: ProjectIdParams, querystring: ListCertificatesQuery, response: { 200: ProjectCertificateList, ...errorResponses } },
+    schema: {
+      operationId: 'listProjectCertificates',
+      summary: 'List a project\'s certificates',
+      description: 'Returns every organization certificate, `active` telling whether it is active in this project.',
+      tags, params: ProjectIdParams, querystring: ListCertificatesQuery, response: { 200: ProjectCertificateList, ...errorResponses },
+    },
   }, (req) => service.list(req.params.project_id, req.query));
 
   app.post('/organization/projects/:project_id/certificates/activate', {
-    schema: { operationId: 'activateProjectCertificates', tags, params: ProjectIdParams, body: ToggleCertificatesBody, response: { 200: ProjectCertificateActivation, ...errorResponses } },
+    schema: {
+      operationId: 'activateProjectCertificates',
+      summary: 'Activate certificates for a project',
+      description:
+        'Activates 1 to 10 organization certificates in the project, all or nothing and idempotent; archived projects are refused. ' +
+        'The event lists only the certificates whose state changed, in the same transaction.',
+      tags, params: ProjectIdParams, body: ToggleCertificatesBody, response: { 200: ProjectCertificateActivation, ...errorResponses },
+    },
   }, (req) => service.toggle(principalOf(req), req.params.project_id, req.body.certificate_ids, true, 'organization.project.certificate.activation'));
 
   app.post('/organization/projects/:project_id/certificates/deactivate', {
-    schema: { operationId: 'deactivateProjectCertificates', tags, params: ProjectIdParams, body: ToggleCertificatesBody, response: { 200: ProjectCertificateDeactivation, ...errorResponses } },
+    schema: {
+      operationId: 'deactivateProjectCertificates',
+      summary: 'Deactivate certificates for a project',
+      description:
+        'Deactivates 1 to 10 certificates in the project, all or nothing and idempotent; archived projects are refused. ' +
+        'The event lists only the certificates whose state changed, in the same transaction.',
+      tags, params: ProjectIdParams, body: ToggleCertificatesBody, response: { 200: ProjectCertificateDeactivation, ...errorResponses },
+    },
   }, (req) => service.toggle(principalOf(req), req.params.project_id, req.body.certificate_ids, false, 'organization.project.certificate.deactivation'));
 }

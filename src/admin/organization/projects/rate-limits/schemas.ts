@@ -1,10 +1,10 @@
 import { Type, type Static } from 'typebox';
-import { After, Before, Const, CursorList, IdParam, Limit } from '../../../../platform/schemas.js';
+import { After, Before, Const, CursorList, IdParam, Limit, named } from '../../../../platform/schemas.js';
 
 const LimitValue = Type.Integer();
 
 /** A project's limits for one model; fields that do not apply to the model are absent. */
-export const ProjectRateLimit = Type.Object({
+export const ProjectRateLimit = named('ProjectRateLimit', Type.Object({
   object: Const('project.rate_limit'),
   id: Type.String(),
   model: Type.String(),
@@ -14,10 +14,10 @@ export const ProjectRateLimit = Type.Object({
   max_audio_megabytes_per_1_minute: Type.Optional(LimitValue),
   max_requests_per_1_day: Type.Optional(LimitValue),
   batch_1_day_max_input_tokens: Type.Optional(LimitValue),
-});
+}));
 export type ProjectRateLimit = Static<typeof ProjectRateLimit>;
 
-export const ProjectRateLimitList = CursorList(ProjectRateLimit);
+export const ProjectRateLimitList = named('ProjectRateLimitListResponse', CursorList(ProjectRateLimit));
 
 export const RateLimitParams = Type.Object({
   project_id: IdParam('The ID of the project.'),
@@ -32,7 +32,7 @@ export const ListRateLimitsQuery = Type.Object({
 
 const NewLimit = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
-export const UpdateRateLimitBody = Type.Object(
+export const UpdateRateLimitBody = named('ProjectRateLimitUpdateRequest', Type.Object(
   {
     max_requests_per_1_minute: Type.Optional(NewLimit),
     max_tokens_per_1_minute: Type.Optional(NewLimit),
@@ -42,5 +42,5 @@ export const UpdateRateLimitBody = Type.Object(
     batch_1_day_max_input_tokens: Type.Optional(NewLimit),
   },
   { additionalProperties: false },
-);
+));
 export type UpdateRateLimitBody = Static<typeof UpdateRateLimitBody>;
