@@ -6,6 +6,8 @@ import { ConsoleSessions } from './console/sessions.js';
 import { type Core, type CoreOptions, createCore } from './core/index.js';
 import { LiveTables } from './core/live.js';
 import { DataPlane, type DataPlaneOptions } from './gateway/index.js';
+import { SpendAlerts, type SpendAlertsOptions } from './core/policies/alerts.js';
+import { type SmtpOptions, smtpMailer } from './platform/mail.js';
 
 export interface ComposeOptions extends CoreOptions, Omit<AdminAppOptions, 'live' | 'planes' | 'session' | 'surfaces'> {
   /** The web console (default: served, sessions lasting 8 hours); false: not served. */
@@ -17,6 +19,8 @@ export interface ComposeOptions extends CoreOptions, Omit<AdminAppOptions, 'live
   live?: { url: string; onError?: (err: unknown) => void };
   /** Serve the data plane beside the Administration API under /v1 (needs `live`). */
   gateway?: Omit<DataPlaneOptions, 'core' | 'live' | 'log'>;
+  /** Send the spend alerts' emails (through `smtp`; without it, each alert is logged). Not given: this process sends none. */
+  alerts?: SpendAlertsOptions & { smtp?: SmtpOptions };
 }
 
 export interface Composition {
@@ -37,6 +41,7 @@ export async function compose(options: ComposeOptions): Promise<Composition> {
   await core.policies.start();
   const live = options.live ? await new LiveTables(core, core.keys).start(options.database, options.live.url, options.live.onError) : undefined;
   let dataPlane: DataPlane | undefined;
+  let alerts: SpendAlerts | undefined;
   const consoleOptions = options.console;
   const sessions = consoleOptions === false ? undefined : new ConsoleSessions(core, { ttlSeconds: consoleOptions?.sessionTtlSeconds ?? 8 * 3600 });
   const admin = await buildAdminApp(core, {
@@ -55,10 +60,16 @@ export async function compose(options: ComposeOptions): Promise<Composition> {
     onClose: async () => {
       // In-flight requests have finished: the usage still buffered is written, then the rest closes.
       await dataPlane?.close();
+      await alerts?.close();
       await live?.close();
       await core.policies.close();
       await options.onClose?.();
     },
   });
+  if (options.alerts) {
+    const { smtp, ...timing } = options.alerts;
+    alerts = new SpendAlerts({ ctx: core, policies: core.policies, mailer: smtp ? smtpMailer(smtp) : null, log: admin.log }, timing);
+    alerts.start();
+  }
   return { core, live, admin, dataPlane };
 }

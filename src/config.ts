@@ -39,6 +39,10 @@ export interface Config {
   /** Serve HTTPS with this certificate and key (paths of PEM files, checked at load; both or neither); unset: HTTP. */
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
+  /** SMTP server spend-alert emails go through (`smtp://…`, `smtps://…`); unset: alerts are logged. */
+  smtpUrl: string | undefined;
+  /** The From address of spend-alert emails (required with smtpUrl). */
+  smtpFrom: string | undefined;
 }
 
 /** Configuration problems, one per entry, each naming its variable (or file). */
@@ -189,6 +193,8 @@ export const SETTINGS = {
   ORGPLANE_UPSTREAMS: setting('upstreamsFile', text),
   ORGPLANE_TLS_CERT: setting('tlsCertFile', certificateFile),
   ORGPLANE_TLS_KEY: setting('tlsKeyFile', privateKeyFile),
+  ORGPLANE_SMTP_URL: setting('smtpUrl', url(['smtp:', 'smtps:']), { show: 'url' }),
+  ORGPLANE_SMTP_FROM: setting('smtpFrom', text),
 } satisfies Record<string, Setting>;
 
 /**
@@ -208,6 +214,7 @@ const CHECKS: ReadonlyArray<(config: Config) => string | undefined> = [
       return `ORGPLANE_TLS_KEY: "${tlsKeyFile}" is not the private key of the certificate in ORGPLANE_TLS_CERT ("${tlsCertFile}")`;
     }
   },
+  (c) => (c.smtpUrl !== undefined && c.smtpFrom === undefined ? 'ORGPLANE_SMTP_FROM: must be set with ORGPLANE_SMTP_URL (the From address of spend-alert emails)' : undefined),
 ];
 
 // Every Config field has its setting (a compile error names the one that has none).

@@ -71,6 +71,7 @@ export async function serve({ config, routes, catalog }: Startup): Promise<void>
     gateway: { routes, redisUrl: config.redisUrl, bodyLimit: config.gatewayBodyLimit },
     bodyLimit: config.bodyLimit,
     https,
+    alerts: { smtp: config.smtpUrl && config.smtpFrom ? { url: config.smtpUrl, from: config.smtpFrom } : undefined },
     console: { sessionTtlSeconds: config.consoleSessionSeconds },
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     onClose: () => database.close(),

@@ -109,6 +109,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // --- Spend alerts -------------------------------------------------------------------------
+  readonly spendAlertEmails = new Counter({
+    name: 'orgplane_spend_alert_emails_total',
+    help: 'Spend-alert emails, by outcome: sent (accepted by the SMTP server), failed (an attempt failed; retried), logged (no SMTP configured).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { process?: boolean } = {}) {
     // Process metrics (CPU, memory, event-loop lag, GC, handles), prefixed like the rest.
     if (options.process !== false) collectDefaultMetrics({ register: this.registry, prefix: 'orgplane_' });

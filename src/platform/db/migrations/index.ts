@@ -11,6 +11,7 @@ import * as changeSequences from './0009_change_sequences.js';
 import * as correctnessIndexes from './0010_correctness_indexes.js';
 import * as policies from './0011_policies.js';
 import * as quietInserts from './0014_quiet_inserts.js';
+import * as alertOutboxLease from './0015_alert_outbox_lease.js';
 
 /**
  * All schema migrations, in order. Names sort lexically; append new ones with the next number.
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0010_correctness_indexes': correctnessIndexes,
   '0011_policies': policies,
   '0014_quiet_inserts': quietInserts,
+  '0015_alert_outbox_lease': alertOutboxLease,
 };

@@ -63,12 +63,18 @@ export interface SpendAlertOutboxTable {
   recipients: string;
   subject: string;
   body: string;
-  status: 'pending' | 'sent';
+  /** pending: to send (or being sent, while `locked_until` is ahead); sent: the SMTP server accepted it; logged: no SMTP configured, written to the log instead. */
+  status: 'pending' | 'sent' | 'logged';
+  /** Delivery attempts started. */
   attempts: number;
+  /** Unix seconds: not sent before (back-off after a failed attempt). */
   next_attempt_at: number;
   created_at: number;
+  /** Unix seconds: when it was sent (or logged). */
   sent_at: number | null;
   last_error: string | null;
+  /** Unix seconds: a replica is sending it until then (migration 0015); null: nobody is. */
+  locked_until: number | null;
 }
 
 export interface PolicyVersionTable {
