@@ -9,7 +9,8 @@ import { ConfigError, describeConfig, loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/platform/db/database.js';
 import { createProject } from '../helpers/fixtures.js';
 import { DIALECTS, PG_URL, TestServer } from '../helpers/harness.js';
-import { eventually } from '../gateway/helpers.js';
+import { eventually, projectWithKey, routesFrom, sdk } from '../gateway/helpers.js';
+import { type MockUpstream, startMockUpstream } from '../../src/mock-upstream/server.js';
 
 const USER = 'mailer';
 const PASSWORD = 'smtp-pass-1';
@@ -309,3 +310,41 @@ it('ORGPLANE_SMTP_URL / ORGPLANE_SMTP_FROM: validated, and the password never pr
   assert.throws(() => loadConfig({ ORGPLANE_SMTP_URL: 'http://mail.example.com', ORGPLANE_SMTP_FROM: FROM }), (e: unknown) => e instanceof ConfigError && /^ORGPLANE_SMTP_URL: must be a smtp:\/\/ or smtps:\/\/ URL/.test(e.message));
   assert.equal(loadConfig({}).smtpUrl, undefined);
 });
+
+for (const dialect of DIALECTS) {
+  describe(`spend-alert emails from gateway traffic [${dialect}]`, () => {
+    let upstream: MockUpstream;
+    let s: TestServer;
+    before(async () => {
+      upstream = await startMockUpstream({ port: 0 });
+      s = await new TestServer(dialect, { routes: routesFrom(`upstreams:\n  mock: { base_url: "${upstream.url}" }\nmodels:\n  "*": [mock]\n`), usageFlushMs: 100 }).start();
+    });
+    after(async () => {
+      await s.stop();
+      await upstream.close();
+    });
+
+    it('requests through the gateway (official SDK) cross the threshold: one email, exactly once', async () => {
+      const sink = await new SmtpSink().start();
+      const replica = await instance(s, { smtp: { url: sink.url, from: FROM } });
+      try {
+        const p = await projectWithKey(s, 'Gateway spender');
+        await createAlert(s, `/v1/organization/projects/${p.projectId}/spend_alerts`, alertBody(5, ['gw-lead@example.com'], '[GW]'));
+        const client = sdk(s, p.key);
+        // o1 input costs $15 per million tokens: ~5,000 tokens of input is about 7.5 cents, past the 5-cent threshold.
+        const long = 'spend '.repeat(5000);
+        const first = await client.chat.completions.create({ model: 'o1', messages: [{ role: 'user', content: long }] });
+        assert.ok(first.usage!.prompt_tokens * 15 / 1e6 > 0.05, `the request costs more than 5 cents (${first.usage!.prompt_tokens} input tokens)`);
+        const [mail] = await eventually(async () => (sink.to('gw-lead@example.com').length > 0 ? sink.to('gw-lead@example.com') : undefined), 5000, 'the alert email');
+        assert.match(mail.subject, /^\[GW\] Spend alert: project "Gateway spender" has spent \$0\.\d\d in \d{4}-\d\d \(alert threshold \$0\.05\)$/);
+        // More traffic the same month: no second email.
+        await client.chat.completions.create({ model: 'o1', messages: [{ role: 'user', content: long }] });
+        await sleep(600);
+        assert.equal(sink.to('gw-lead@example.com').length, 1);
+      } finally {
+        await replica.close();
+        await sink.close();
+      }
+    });
+  });
+}
