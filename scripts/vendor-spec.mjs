@@ -2,15 +2,19 @@
 // (paths, operations, parameters, request and response schemas, components) without its prose
 // (descriptions, summaries, titles, examples, x-oaiMeta), so that the tests validate against the
 // spec from a fresh clone alone. Run it when the spec changes:
-//   node scripts/vendor-spec.mjs [path/to/openai-admin-openapi.yaml]
-// (default: ../shared/reference/openai-admin-openapi.yaml, beside the repository).
+//   node scripts/vendor-spec.mjs path/to/openai-admin-openapi.yaml
+// (the official spec's admin subset; nothing in the repository or its tests reads it).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const source = resolve(process.argv[2] ?? resolve(root, '../shared/reference/openai-admin-openapi.yaml'));
+if (!process.argv[2]) {
+  process.stderr.write('usage: node scripts/vendor-spec.mjs path/to/openai-admin-openapi.yaml\n');
+  process.exit(2);
+}
+const source = resolve(process.argv[2]);
 const target = resolve(root, 'test/spec/openai-admin.json');
 
 /** Keys that carry prose or samples, not structure. */

@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import type { CatalogModel } from '../core/catalog/index.js';
 import type { BucketDemand, Buckets, TakeResult } from '../core/limits/buckets.js';
 import type { LimitsTable, RateLimitField } from '../core/limits/effective.js';
@@ -26,8 +25,6 @@ export interface AdmissionRequest {
   bodyChanged: boolean;
   /** Whether a response ID this request creates is remembered (a check may forbid it, e.g. zero data retention). */
   keepResponseId: boolean;
-  /** The client's connection (a TLS socket when orgplane serves HTTPS: client certificates). */
-  socket: Socket;
 }
 
 /** How the request ended, for checks that reserved something at admission. */

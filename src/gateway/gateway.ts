@@ -193,7 +193,6 @@ export class Gateway {
       headers,
       bodyChanged: false,
       keepResponseId: true,
-      socket: c.res.socket!,
     };
     const admitted = await admit(this.o.checks, admission);
 
